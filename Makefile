@@ -1,0 +1,61 @@
+# Cadre Warehouse — everything a fresh clone needs, from only python3.
+#   make run    install, write the demo inbox, run ingest → dbt → quality gate → publish
+#   make test   install (and Chromium for the browser tests), run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CADRE_INBOX ?= $(CURDIR)/data/inbox
+export CADRE_WAREHOUSE ?= $(CURDIR)/data/warehouse
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
+
+.PHONY: install system-deps run demo test test-fast ui bench docs clean
+
+install: $(STAMP) $(MANIFEST)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# constraints.txt pins every package to the versions tested together (unpinned, pip backtracks to dbt 1.5).
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+# The dbt manifest that the Dagster code location loads; rebuilt whenever the dbt project changes.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --project-dir . --profiles-dir .
+	@touch $(MANIFEST)
+
+# Chromium renders report.html and the lineage UI in the browser tests (Debian's package; Playwright's own
+# browser download cannot work without internet).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/cadre-warehouse demo --out $(CADRE_INBOX)
+
+run: demo
+	$(BIN)/cadre-warehouse run --inbox $(CADRE_INBOX) --warehouse $(CADRE_WAREHOUSE)
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+ui: install
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+
+docs: install
+	cd dbt_project && ../$(BIN)/dbt docs generate --project-dir . --profiles-dir .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .dagster_home .pytest_cache

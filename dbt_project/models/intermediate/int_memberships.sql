@@ -1,0 +1,81 @@
+-- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived body
+-- department_managers, with the flag behind each indicator.
+with listed as (
+    select
+        memberships.*,
+        submissions.period,
+        -- A person listed twice in one body (two departments, a copied row) is one member.
+        row_number() over (
+            partition by memberships.unit_code, memberships.as_of_date, memberships.person_key, memberships.body_code
+            order by memberships.source_row
+        ) as listing_rank
+    from {{ ref('stg_memberships') }} as memberships
+    inner join {{ ref('int_accepted_submissions') }} as submissions
+        on submissions.submission_sha256 = memberships.submission_sha256
+       and submissions.unit_code = memberships.unit_code
+       and submissions.as_of_date = memberships.as_of_date
+),
+
+reported as (
+    select *
+    from listed
+    where listing_rank = 1
+),
+
+-- Lãnh đạo cấp phòng: heads and deputies together, a person who is both (e.g. head of one office, deputy of
+-- another) counted once, with the attributes of their highest-ranked listing.
+department_managers as (
+    select
+        reported.*,
+        row_number() over (
+            partition by reported.unit_code, reported.as_of_date, reported.person_key
+            order by bodies.sort_order, reported.source_row
+        ) as manager_rank
+    from reported
+    inner join {{ ref('bodies') }} as bodies
+        on bodies.body_code = reported.body_code
+    where reported.body_code in ('department_head', 'department_deputy')
+),
+
+all_memberships as (
+    select
+        submission_sha256, unit_code, as_of_date, period, person_key, body_code, term,
+        gender, age_years, ethnic_code, education_code, political_theory_code
+    from reported
+
+    union all
+
+    select
+        submission_sha256, unit_code, as_of_date, period, person_key,
+        'department_managers' as body_code,
+        cast(null as varchar) as term,
+        gender, age_years, ethnic_code, education_code, political_theory_code
+    from department_managers
+    where manager_rank = 1
+)
+
+select
+    m.submission_sha256,
+    m.unit_code,
+    m.as_of_date,
+    m.period,
+    m.person_key,
+    m.body_code,
+    m.term,
+    m.gender,
+    m.age_years,
+    m.ethnic_code,
+    m.education_code,
+    m.political_theory_code,
+    coalesce(m.gender = 'F', false) as is_female,
+    coalesce({{ is_under_40('m.age_years') }}, false) as is_under_40,
+    coalesce(ethnic_groups.is_ethnic_minority, false) as is_ethnic_minority,
+    coalesce(education_levels.is_university_plus, false) as is_university_plus,
+    coalesce(political_theory_levels.is_advanced, false) as is_advanced_political_theory
+from all_memberships as m
+left join {{ ref('ethnic_groups') }} as ethnic_groups
+    on ethnic_groups.ethnic_code = m.ethnic_code
+left join {{ ref('education_levels') }} as education_levels
+    on education_levels.education_code = m.education_code
+left join {{ ref('political_theory_levels') }} as political_theory_levels
+    on political_theory_levels.political_theory_code = m.political_theory_code

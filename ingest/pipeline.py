@@ -1,0 +1,157 @@
+"""Ingest the inbox for some reporting units: receive, parse, decide statuses, write the lake and feedback.
+
+This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
+tests. Files are parsed one at a time, so memory holds one workbook, never the whole inbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ingest import lake
+from ingest.errors import SubmissionError
+from ingest.feedback import feedback_file_name, write_feedback
+from ingest.receive import Receipt, load_receipts, receive, save_receipt, scan_inbox
+from ingest.reference import Reference, load_reference
+from ingest.settings import Settings
+from ingest.status import Entry, Outcome, decide_statuses
+from ingest.submission import ParsedSubmission, read_submission
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit_code: str
+    submissions: list[dict]  # rows of lake/submissions for this unit
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(s["rows_accepted"] for s in self.submissions if s["status"].startswith("accepted"))
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(s["rows_rejected"] for s in self.submissions if s["status"] != "duplicate")
+
+
+def _parse(receipt: Receipt, settings: Settings, reference: Reference) -> ParsedSubmission | SubmissionError:
+    path = settings.archive / receipt.archived_name
+    try:
+        return read_submission(path, receipt.arrivals[0].file_name, reference, settings)
+    except SubmissionError as error:
+        return error
+
+
+def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, settings: Settings) -> Outcome:
+    """Write the rows of a parsed file into its unit's lake folder and remember the outcome."""
+    if isinstance(result, SubmissionError):
+        outcome = Outcome(receipt.sha256, receipt.as_of_date, error_message=result.message)
+    else:
+        lake.write_rows(settings.lake, receipt.unit_code, receipt.sha256, result.identity.as_of_date, {
+            "memberships": result.memberships, "training": result.training, "rejected_rows": result.rejected,
+        })
+        outcome = Outcome(receipt.sha256, receipt.as_of_date, result.rows_total, result.rows_rejected)
+    lake.save_outcome(settings.lake, receipt.unit_code, outcome)
+    return outcome
+
+
+def _identify(receipt: Receipt, settings: Settings, reference: Reference, wanted: set[str], log: Log) -> None:
+    """Parse a file not yet identified by this parser version; store its rows at once if its unit is wanted."""
+    result = _parse(receipt, settings, reference)
+    identity = result.identity
+    receipt.unit_code = identity.unit_code if identity else None
+    receipt.as_of_date = identity.as_of_date.isoformat() if identity else None
+    receipt.error_code = result.code if isinstance(result, SubmissionError) else None
+    receipt.error_message = result.message if isinstance(result, SubmissionError) else None
+    receipt.identified_by = lake.parser_version()
+    save_receipt(settings.archive, receipt)
+    if receipt.unit_code in wanted:
+        _store(result, receipt, settings)
+    where = f"unit {receipt.unit_code}, as of {receipt.as_of_date}" if identity else "unit not identified"
+    problem = f" — refused: {receipt.error_code}" if receipt.error_code else ""
+    log(f"read {receipt.arrivals[0].file_name}: {where}{problem}")
+
+
+def _submission_row(entry: Entry, status, outcome: Outcome, unit_code: str | None) -> dict:
+    counted = status.status != "duplicate" and outcome.error_message is None
+    return {
+        "file_name": entry.file_name, "sha256": entry.sha256, "unit_code": unit_code,
+        "as_of_date": date.fromisoformat(outcome.as_of_date) if outcome.as_of_date else None,
+        "received_at": datetime.fromisoformat(entry.received_at).replace(tzinfo=None),
+        "status": status.status, "message": status.message, "feedback_file": None,
+        "rows_total": outcome.rows_total if counted else 0,
+        "rows_rejected": outcome.rows_rejected if counted else 0,
+        "rows_accepted": outcome.rows_total - outcome.rows_rejected if counted else 0,
+    }
+
+
+def _feedback(rows: list[dict], unit_code: str, reference: Reference, settings: Settings) -> None:
+    """One feedback file per as-of date, for the latest file the clerk sent; removed once it is all accepted."""
+    latest: dict[date, dict] = {}
+    for row in rows:
+        if row["status"] != "duplicate" and row["as_of_date"] is not None:
+            latest[row["as_of_date"]] = row  # rows are in arrival order
+    for as_of, row in latest.items():
+        path = settings.feedback / feedback_file_name(unit_code, as_of.isoformat())
+        if row["status"] in ("accepted_with_rejects", "quarantined", "rejected"):
+            rejected = lake.read_rows(settings.lake, "rejected_rows", unit_code, row["sha256"])
+            write_feedback(path, reference.units[unit_code].name, as_of.strftime("%d/%m/%Y"), row["file_name"],
+                           rejected, row["message"] if row["status"] == "rejected" else None)
+            row["feedback_file"] = path.name
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _unit_rows(unit_code: str, receipts: list[Receipt], settings: Settings, reference: Reference) -> list[dict]:
+    outcomes = {}
+    for receipt in receipts:
+        outcome = lake.load_outcome(settings.lake, unit_code, receipt.sha256)
+        if outcome is None:
+            outcome = _store(_parse(receipt, settings, reference), receipt, settings)
+        outcomes[receipt.sha256] = outcome
+    entries = [Entry(a.file_name, r.sha256, a.received_at) for r in receipts for a in r.arrivals]
+    statuses = decide_statuses(entries, outcomes, settings.max_reject_share)
+    rows = [_submission_row(s.entry, s, outcomes[s.entry.sha256], unit_code) for s in statuses]
+    _feedback(rows, unit_code, reference, settings)
+    return rows
+
+
+def _unidentified_rows(receipts: list[Receipt]) -> list[dict]:
+    rows = []
+    for receipt in receipts:
+        outcome = Outcome(receipt.sha256, None, error_message=receipt.error_message)
+        entries = [Entry(a.file_name, receipt.sha256, a.received_at) for a in receipt.arrivals]
+        rows += [_submission_row(s.entry, s, outcome, None) for s in decide_statuses(entries, {receipt.sha256: outcome}, 1.0)]
+    return rows
+
+
+def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, log: Log = print) -> list[UnitResult]:
+    """Receive every file in the inbox, then (re)build the lake for ``unit_codes`` (default: every reporting unit).
+
+    Returns one result per unit covered, plus one for files whose unit could not be identified.
+    """
+    reference = load_reference()
+    wanted = set(unit_codes) if unit_codes is not None else {u.code for u in reference.reporting_units()}
+    lake.ensure_tables(settings.lake)
+    inbox_files = scan_inbox(settings.inbox) if settings.inbox.is_dir() else []
+    log(f"inbox {settings.inbox}: {len(inbox_files)} file(s)")
+    for inbox_file in inbox_files:
+        receive(inbox_file, settings.archive)
+    receipts = load_receipts(settings.archive) if settings.archive.is_dir() else []
+    version = lake.parser_version()
+    stale = [r for r in receipts if r.identified_by != version]
+    for index, receipt in enumerate(stale, start=1):
+        log(f"[{index}/{len(stale)}] identifying")
+        _identify(receipt, settings, reference, wanted, log)
+    results = []
+    for unit_code in sorted(wanted):
+        rows = _unit_rows(unit_code, [r for r in receipts if r.unit_code == unit_code], settings, reference)
+        lake.write_submissions(settings.lake, unit_code, rows)
+        results.append(UnitResult(unit_code, rows))
+    unidentified = _unidentified_rows([r for r in receipts if r.unit_code is None])
+    lake.write_submissions(settings.lake, lake.UNIDENTIFIED, unidentified)
+    results.append(UnitResult(lake.UNIDENTIFIED, unidentified))
+    return results

@@ -1,0 +1,126 @@
+"""Receive the inbox: archive every file unchanged, keyed by its content, and remember how it arrived.
+
+``archive/<sha256>.<ext>`` is the file; ``archive/<sha256>.json`` its receipt: every name it arrived under with
+the time it arrived, and (once known) which unit and as-of date it is for. Nothing is ever deleted or overwritten
+with different content, so a bad file can always be looked at again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.files import write_atomically
+
+# Office lock files and half-finished copies by common tools: not submissions.
+IGNORED_PREFIXES = ("~$", ".")
+IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
+
+
+@dataclass
+class Arrival:
+    file_name: str
+    received_at: str  # ISO 8601, UTC
+
+
+@dataclass
+class Receipt:
+    sha256: str
+    extension: str
+    arrivals: list[Arrival] = field(default_factory=list)
+    unit_code: str | None = None
+    as_of_date: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    identified_by: str | None = None  # the parser version that identified it
+
+    @property
+    def archived_name(self) -> str:
+        return f"{self.sha256}{self.extension}"
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    file_name: str
+    sha256: str
+    received_at: str
+
+
+def display_name(path: Path, inbox: Path) -> str:
+    """The name a clerk would recognise, made safe to print and store: NFC, no control characters."""
+    relative = path.relative_to(inbox).as_posix()
+    text = unicodedata.normalize("NFC", relative)
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def scan_inbox(inbox: Path) -> list[InboxFile]:
+    """Regular files under ``inbox`` (recursively), never following a link that leads outside it."""
+    found = []
+    for root, _dirs, names in os.walk(inbox, followlinks=False):
+        for name in sorted(names):
+            path = Path(root) / name
+            if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
+                continue
+            if path.is_symlink() and not _inside(path, inbox):
+                continue
+            if not path.is_file():
+                continue
+            stat = path.stat()
+            received = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
+            found.append(InboxFile(path, display_name(path, inbox), _sha256(path), received.isoformat()))
+    return sorted(found, key=lambda f: (f.received_at, f.file_name))
+
+
+def load_receipt(archive: Path, sha256: str) -> Receipt | None:
+    path = archive / f"{sha256}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["arrivals"] = [Arrival(**a) for a in data["arrivals"]]
+    return Receipt(**data)
+
+
+def save_receipt(archive: Path, receipt: Receipt) -> None:
+    text = json.dumps(asdict(receipt), ensure_ascii=False, indent=1, sort_keys=True)
+    write_atomically(archive / f"{receipt.sha256}.json", text.encode("utf-8"))
+
+
+def load_receipts(archive: Path) -> list[Receipt]:
+    return [r for p in sorted(archive.glob("*.json")) if (r := load_receipt(archive, p.stem))]
+
+
+def receive(inbox_file: InboxFile, archive: Path) -> Receipt:
+    """Archive ``inbox_file`` if its content is new and record this arrival; returns its receipt."""
+    archive.mkdir(parents=True, exist_ok=True)
+    receipt = load_receipt(archive, inbox_file.sha256) or Receipt(
+        inbox_file.sha256, inbox_file.path.suffix.lower()[:10]
+    )
+    target = archive / receipt.archived_name
+    if not target.exists():
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(inbox_file.path, temporary)
+        os.replace(temporary, target)
+    if inbox_file.file_name not in {a.file_name for a in receipt.arrivals}:
+        receipt.arrivals.append(Arrival(inbox_file.file_name, inbox_file.received_at))
+        receipt.arrivals.sort(key=lambda a: (a.received_at, a.file_name))
+        save_receipt(archive, receipt)
+    return receipt

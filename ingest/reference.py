@@ -1,0 +1,131 @@
+"""Reference data for ingest, read from the dbt seeds (the one source of truth) and the layout tables.
+
+Every lookup compares ``fold``-ed text (case, diacritics, spacing and punctuation ignored), so "UV BCH",
+"Ủy viên BCH" and "Uy vien B.C.H" meet the same key.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from ingest.settings import SEEDS_DIR
+from ingest.text import fold
+
+LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
+# Keys this short would match the start of too many unrelated words ("tc", "nk"): exact matches only.
+MIN_PREFIX_LENGTH = 4
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _spellings(row: dict[str, str], *columns: str) -> list[str]:
+    values = [row[c] for c in columns if row.get(c)]
+    if row.get("aliases"):
+        values += row["aliases"].split(";")
+    return [v for v in values if v.strip()]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Folded spellings → code, for one reference table."""
+
+    name: str
+    keys: dict[str, str]
+
+    def exact(self, text: object) -> str | None:
+        return self.keys.get(fold(text))
+
+    def by_prefix(self, text: object) -> str | None:
+        """The code whose longest spelling starts ``text`` ("UV BCH Đảng bộ" → party_committee)."""
+        key = fold(text)
+        if key in self.keys:
+            return self.keys[key]
+        best = max(
+            (k for k in self.keys if len(k) >= MIN_PREFIX_LENGTH and key.startswith(k)),
+            key=len,
+            default=None,
+        )
+        return self.keys[best] if best else None
+
+
+def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str) -> Vocabulary:
+    keys: dict[str, str] = {}
+    for row in rows:
+        for spelling in _spellings(row, *columns):
+            key = fold(spelling)
+            if keys.get(key, row[code]) != row[code]:
+                raise ValueError(f"{name}: spelling {spelling!r} names both {keys[key]} and {row[code]}")
+            keys[key] = row[code]
+    return Vocabulary(name, keys)
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    level: str
+    name: str
+    parent_code: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Reference:
+    units: dict[str, Unit]
+    unit_names: Vocabulary
+    ethnic_groups: Vocabulary
+    bodies: Vocabulary
+    education_levels: Vocabulary
+    political_theory_levels: Vocabulary
+    training_metrics: Vocabulary
+    headers: Vocabulary
+    row_markers: Vocabulary
+
+    def reporting_units(self) -> list[Unit]:
+        """Units that submit rosters: every unit with a parent (the province only rolls up)."""
+        return [u for u in self.units.values() if u.parent_code]
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@cache
+def load_reference(seeds_dir: Path = SEEDS_DIR, layout_dir: Path = LAYOUT_DIR) -> Reference:
+    """Read the seeds and layout tables once per process."""
+    units = _rows(seeds_dir / "units.csv")
+    bodies = [b for b in _rows(seeds_dir / "bodies.csv") if b["is_derived"] != "true"]
+    return Reference(
+        units={
+            u["unit_code"]: Unit(
+                u["unit_code"], u["unit_level"], u["unit_name"], u["parent_code"] or None,
+                _day(u["valid_from"]), _day(u["valid_to"]),
+            )
+            for u in units
+        },
+        unit_names=_vocabulary("units", units, "unit_code", "unit_code", "unit_name", "short_name"),
+        ethnic_groups=_vocabulary("ethnic_groups", _rows(seeds_dir / "ethnic_groups.csv"), "ethnic_code", "ethnic_name"),
+        bodies=_vocabulary("bodies", bodies, "body_code", "body_name"),
+        education_levels=_vocabulary(
+            "education_levels", _rows(seeds_dir / "education_levels.csv"), "education_code", "education_name"
+        ),
+        political_theory_levels=_vocabulary(
+            "political_theory_levels", _rows(seeds_dir / "political_theory_levels.csv"),
+            "political_theory_code", "political_theory_name",
+        ),
+        training_metrics=_vocabulary(
+            "training_metrics", _rows(seeds_dir / "training_metrics.csv"), "metric_code", "metric_name"
+        ),
+        headers=_vocabulary("columns", _rows(layout_dir / "columns.csv"), "role", "header"),
+        row_markers=_vocabulary("row_markers", _rows(layout_dir / "row_markers.csv"), "kind", "starts_with"),
+    )

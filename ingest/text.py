@@ -1,0 +1,244 @@
+"""The one cleaning rule for every text cell, and the key text is matched by.
+
+In: cell values as read from a spreadsheet: Unicode NFC or NFD, or legacy TCVN3 (ABC fonts such as .VnTime), whose
+bytes Excel shows as Windows-1252 characters ("Hoµng ThÞ YÕn" is "Hoàng Thị Yến"). Out: ``clean_text`` gives NFC
+text with the tone marks placed as current spelling places them; ``fold`` gives a key without case, diacritics,
+spacing or punctuation. The ``*_series`` functions do the same to a whole polars column.
+
+The byte table is ``tcvn3/tcvn3.csv``, derived from glibc's iconv (see ``tcvn3/README.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+
+import polars as pl
+
+TABLE = Path(__file__).parent / "tcvn3" / "tcvn3.csv"
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+SOFT_HYPHEN = "\u00ad"  # invisible, but TCVN3's ư: removed only after TCVN3 is decoded
+
+
+def _has_tone(letter: str) -> bool:
+    return any(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", letter))
+
+
+def _read_table() -> list[tuple[int, str, str]]:
+    """(byte, character Excel shows, Unicode meaning) for all 256 TCVN 5712 bytes."""
+    def chars(code_points: str) -> str:
+        return "".join(chr(int(code[2:], 16)) for code in code_points.split())
+
+    with TABLE.open(encoding="utf-8", newline="") as table:
+        return [(int(row["byte"], 16), chars(row["shown_as"]), chars(row["unicode"])) for row in csv.DictReader(table)]
+
+
+_TCVN5712 = _read_table()
+VIETNAMESE_LETTERS = "".join(sorted({u for _, _, u in _TCVN5712 if u.isalpha() and not u.isascii()}))
+
+# ABC fonts use only the VN3 part of TCVN 5712: lowercase letters and Ă Â Ê Ô Ơ Ư Đ, from 0xA1 up. glibc's table is
+# VN1, which also has capitals with tone marks, and those are left alone: they sit on control bytes (junk in a real
+# cell) and on 0x80-0x9F, which Excel shows as – “ ” … (punctuation in a real cell); ABC users wrote capitals with
+# the capitals-only font .VnTimeH, which draws the lowercase codes as capitals.
+_ABC = {shown: u for byte, shown, u in _TCVN5712 if byte > 0xA0 and u.isalpha() and (u.islower() or not _has_tone(u))}
+_DECODE = str.maketrans(_ABC)
+_DECODE_CAPITALS = str.maketrans({shown: u.upper() for shown, u in _ABC.items()})
+_ENCODE = {u: shown for shown, u in _ABC.items()}
+_ENCODE |= {u.upper(): _ENCODE[u] for u in _ENCODE if u.upper() not in _ENCODE}  # as .VnTimeH stored capitals
+_ENCODE |= {shown: shown for byte, shown, _ in _TCVN5712  # bytes ABC fonts show as themselves
+            if shown not in _ABC and (byte < 0x80 or not shown.isalpha())}
+
+# Evidence of TCVN3: a character ABC cells show for a letter that is not itself a Vietnamese letter ("µ" for à,
+# "­" soft hyphen for ư), or one that is (Ô, shown for ễ) in a place a real capital never is: after a lowercase
+# letter ("NguyÔn").
+_MARKERS = "".join(sorted(s for s in _ABC if s not in VIETNAMESE_LETTERS))
+_AMBIGUOUS_CAPITALS = "".join(sorted(s for s in _ABC if s in VIETNAMESE_LETTERS and s.isupper()))
+_MARKER = re.compile(f"[{re.escape(_MARKERS)}]|[a-z][{_AMBIGUOUS_CAPITALS}]")
+_MARKER_HINT = re.compile(f"[{re.escape(_MARKERS)}{_AMBIGUOUS_CAPITALS}]")  # one character class scans faster
+_ABC_CHAR = re.compile(f"[{re.escape(''.join(_ABC))}]")
+_ASCII_OR_ABC = re.compile(f"[\\x00-\\x7f{re.escape(''.join(_ABC))}]+")
+_WORD = re.compile(f"[A-Za-z0-9{re.escape(''.join(_ABC))}]+")  # digits too: "5µm" is not a word
+
+# Decoded words must spell Vietnamese syllables: onset, vowel group, final consonant, at most one tone mark. This
+# keeps foreign names (Müller, Muñoz) and symbols next to letters (5µm, ®) from being "decoded". Onsets are any
+# consonant cluster, for minority names like Mnông, Hrê, Xtiêng; consonants alone are abbreviations (Đ/c, HĐND).
+_CONSONANTS = "bcdđfghjklmnpqrstvwxz"
+_VOWEL_GROUPS = ("iêu yêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu ai ao au ay âu ây eo êu ia iê iu oa oă oe oi "
+                 "oo ôi ơi ua uă uâ uê ui uô uơ uy ưa ưi ươ ưu yê a ă â e ê i o ô ơ u ư y").split()
+_SYLLABLE = re.compile(f"(?:gi|qu|[{_CONSONANTS}]*)(?:{'|'.join(_VOWEL_GROUPS)})(?:ch|ng|nh|[ckmnpt])?"
+                       f"|[{_CONSONANTS}]+")
+_DROP_TONES = str.maketrans("", "", TONE_MARKS)
+
+# Old-style spelling puts the tone on the second vowel of an open "oa", "oe", "uy" (hoà, khoẻ, thuỷ, Uỷ); current
+# spelling puts it on the first (hòa, khỏe, thủy, Ủy). Never in quý/quỳ (u belongs to qu: no q in the onset class)
+# nor before a final consonant (hoàng, thuyết: the lookahead).
+_OLD_TONE = re.compile(r"(?<!\w)([bcdđghklmnprstvxBCDĐGHKLMNPRSTVX]*)"
+                       r"(?:([oO])([àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ])|([uU])([ỳýỷỹỵỲÝỶỸỴ]))(?!\w)")
+
+
+def _invisible_characters() -> str:
+    """Control and format characters (zero-width, bidi marks, BOM), except whitespace and the soft hyphen.
+
+    Planes 0, 1 and 14 hold every one of them; scanning only those keeps the import fast.
+    """
+    return "".join(c for c in map(chr, chain(range(0x20000), range(0xE0000, 0xE1000)))
+                   if unicodedata.category(c) in ("Cc", "Cf") and not c.isspace() and c != SOFT_HYPHEN)
+
+
+def _character_class(characters: str) -> str:
+    """A regex class of runs ("a-z"): Python's re tests a long list of scattered characters slowly."""
+    codes, runs = sorted(map(ord, characters)), []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in runs) + "]"
+
+
+_INVISIBLE = re.compile(_character_class(_invisible_characters()))
+_NOT_KEY = re.compile("[^a-z0-9]+")
+_TWO_CAPITALS = re.compile("[A-Z].*[A-Z]", re.DOTALL)
+_LOWERCASE = re.compile("[a-z]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _tcvn3_word(word: str) -> tuple[bool, bool]:
+    """(plausible, marked) for one word: whether its TCVN3 characters, decoded, spell a Vietnamese syllable (true
+    if it has none), and whether it is evidence of TCVN3: two or more characters, one of them a marker."""
+    if not _ABC_CHAR.search(word):
+        return True, False
+    bare = unicodedata.normalize("NFD", word.translate(_DECODE).lower())
+    tones = sum(bare.count(mark) for mark in TONE_MARKS)
+    syllable = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare.translate(_DROP_TONES)))
+    return tones <= 1 and syllable is not None, len(word) > 1 and _MARKER.search(word) is not None
+
+
+def looks_like_tcvn3(text: str) -> bool:
+    """True if the cell is TCVN3 shown as Windows-1252 and decoding it gives Vietnamese words.
+
+    Requires a marker inside a word of two or more characters, no letter an ABC cell cannot contain (any letter
+    outside ASCII and the TCVN3 characters, or a combining mark, as in NFD text), and every word with a TCVN3
+    character to decode to a Vietnamese syllable. Precision over recall: a wrong conversion destroys a correct name.
+    """
+    if not _MARKER_HINT.search(text):
+        return False
+    if any(unicodedata.category(c)[0] in "LM" for c in _ASCII_OR_ABC.sub("", text)):
+        return False
+    verdicts = [_tcvn3_word(word) for word in _WORD.findall(text)]
+    return all(plausible for plausible, _ in verdicts) and any(marked for _, marked in verdicts)
+
+
+def decode_tcvn3(text: str) -> str:
+    """TCVN3 text as Excel shows it → Unicode NFC. Does not check that the text is TCVN3.
+
+    Only the characters ABC fonts use are converted; everything else (ASCII, – “ ”, control characters) is kept.
+    A cell whose ASCII letters (two or more) are all capitals was typed in .VnTimeH, so its letters are capitals.
+    """
+    capitals = _TWO_CAPITALS.search(text) and not _LOWERCASE.search(text)
+    return unicodedata.normalize("NFC", text.translate(_DECODE_CAPITALS if capitals else _DECODE))
+
+
+def encode_tcvn3(text: str) -> str:
+    """Unicode text → how Excel shows it typed in an ABC font: the inverse of ``decode_tcvn3``, for test fixtures.
+
+    Capitals with tone marks become their lowercase code, as .VnTimeH stored them (so "Ánh" comes back "ánh", and
+    an all-capitals cell comes back all capitals). Raises ValueError for a character TCVN3 cannot represent.
+    """
+    text = unicodedata.normalize("NFC", text)
+    missing = sorted({c for c in text if c not in _ENCODE})
+    if missing:
+        raise ValueError(f"TCVN3 cannot represent {', '.join(f'{c!r} (U+{ord(c):04X})' for c in missing)}")
+    return "".join(_ENCODE[c] for c in text)
+
+
+def _new_style_tone(match: re.Match) -> str:
+    onset, first, toned = match[1], match[2] or match[4], match[3] or match[5]
+    vowel, tone = unicodedata.normalize("NFD", toned)
+    return onset + unicodedata.normalize("NFC", first + tone) + vowel
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_word(word: str) -> str:
+    """NFC and current tone placement for one whitespace-free word; cached, as rosters repeat their words."""
+    return _OLD_TONE.sub(_new_style_tone, unicodedata.normalize("NFC", word))
+
+
+def clean_text(value: object) -> str | None:
+    """A cell value → clean NFC text, or None for None, NaN and cells with nothing visible.
+
+    Non-strings are cleaned as ``str(value)``. Control, zero-width, bidi and other format characters (BOM) are
+    removed first, so TCVN3 is detected in the words that remain; then TCVN3 is decoded, and only then are soft
+    hyphens removed (TCVN3's ư is 0xAD, the soft hyphen). Any whitespace, including non-breaking spaces and line
+    breaks, separates words by one space, with none at the ends; each word is NFC with tone marks placed as current
+    spelling places them (hoà → hòa, Uỷ → Ủy).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = _INVISIBLE.sub("", text)
+    if not text.isascii():
+        if looks_like_tcvn3(text):
+            text = decode_tcvn3(text)
+        text = text.replace(SOFT_HYPHEN, "")
+    return " ".join(map(_clean_word, text.split())) or None
+
+
+def fold(value: object) -> str:
+    """A matching key: ``clean_text``, lowercase, no diacritics (đ, ð → d), only a-z and 0-9. None, blanks → ""."""
+    text = clean_text(value)
+    return "".join(map(_fold_word, text.split())) if text else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    # ð: Đ is sometimes typed as the look-alike Icelandic Ð (U+00D0), which has no decomposition
+    return _NOT_KEY.sub("", unicodedata.normalize("NFD", word.lower()).replace("đ", "d").replace("ð", "d"))
+
+
+# Cells of printable ASCII and precomposed Vietnamese letters are NFC with nothing invisible and no TCVN3 marker, so
+# most need no Python: the rest (a minority of the distinct values) go through the scalar functions.
+_LETTER = f"[!-~{VIETNAMESE_LETTERS}]"
+_CLEAN = f"^{_LETTER}+(?: {_LETTER}+)*$"  # no space to collapse or strip either
+_WORDS = f"^[ 0-9A-Za-z{VIETNAMESE_LETTERS}]*$"  # fold: only letters, digits and spaces
+_AMBIGUOUS_TCVN3 = f"[a-z][{_AMBIGUOUS_CAPITALS}]"
+_OLD_TONE_CANDIDATE = r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?:\W|$)"
+_TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in VIETNAMESE_LETTERS} | {" ": ""}
+
+
+def _finish(quick: pl.Series, done: pl.Series, series: pl.Series, function) -> pl.Series:
+    """``quick`` where ``done`` is true; elsewhere ``function`` of ``series``, called once per distinct value."""
+    rows = (~done).arg_true()
+    rest = series.gather(rows)
+    distinct = rest.unique()
+    results = pl.Series([function(v) for v in distinct.to_list()], dtype=pl.String)
+    return quick.scatter(rows, rest.replace_strict(distinct, results, return_dtype=pl.String)).alias(series.name)
+
+
+def _as_text(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.Null:
+        return series.cast(pl.String)
+    if series.dtype != pl.String:
+        raise TypeError(f"expected a String column, got {series.dtype}")
+    return series
+
+
+def clean_text_series(series: pl.Series) -> pl.Series:
+    """``clean_text`` for a String column (same results, nulls kept); an all-null column is accepted too."""
+    series = _as_text(series)
+    done = series.str.contains(_CLEAN) & ~series.str.contains(f"{_AMBIGUOUS_TCVN3}|{_OLD_TONE_CANDIDATE}")
+    return _finish(series.clone(), done.fill_null(True), series, clean_text)
+
+
+def fold_series(series: pl.Series) -> pl.Series:
+    """``fold`` for a String column: the same key for every non-null value (blank → ""); nulls stay null."""
+    series = _as_text(series)
+    done = series.str.contains(_WORDS) & ~series.str.contains(_AMBIGUOUS_TCVN3)
+    quick = series.str.replace_many(_TO_BASE).str.to_lowercase()
+    return _finish(quick, done.fill_null(True), series, fold)

@@ -1,0 +1,1 @@
+"""Dagster wiring only: assets, checks, sensor, schedule, resources."""

@@ -1,0 +1,81 @@
+"""dbt assets: the project is built once per process, its models grouped by layer, its tests as asset checks.
+
+dbt sources ``lake.<table>`` get the keys ``lake/<table>`` that the ingest assets materialize, so the lineage graph
+is one piece from inbox to marts.
+"""
+
+
+import json
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ingest.settings import Settings
+from orchestration.resources import WarehouseResource
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+@cache
+def dbt_project(project_dir: Path) -> DbtProject:
+    """The dbt project with a manifest ready: ``make install`` parses it, and so does this if it is missing."""
+    project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
+    project.prepare_if_dev()
+    if not project.manifest_path.exists():
+        project.preparer.prepare(project)
+    return project
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        # Models are named after their relation (the mart `area_indicators` is the table `indicators`), so the
+        # lineage UI shows the names BI tools and the quality gate use. Sources keep `lake/<table>`.
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return dg.AssetKey([dbt_resource_props.get("alias") or dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return next((f for f in folders if f in LAYERS), "marts")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:data-engineering"]
+
+
+def _failed_models(run_results: Path) -> list[str]:
+    """Models or seeds that errored (as opposed to tests that failed, which the quality gate reports)."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return [r["unique_id"] for r in results if r["status"] == "error" and not r["unique_id"].startswith("test.")]
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    project = dbt_project(settings.dbt_project_dir)
+
+    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=WarehouseTranslator(),
+                name="dbt_models")
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        """``dbt build``: seeds, models and their tests, in dependency order; failing tests block publishing."""
+        settings = warehouse.export_to_environment()
+        settings.work_database.parent.mkdir(parents=True, exist_ok=True)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        failed = _failed_models(invocation.target_path / "run_results.json")
+        if failed:
+            raise dg.Failure(f"dbt could not build {', '.join(failed)}; see the dbt log above")
+
+    return dbt_models
+
+
+def dbt_resource(settings: Settings) -> DbtCliResource:
+    # The dbt installed beside this Python, whatever PATH says (cron and the daemon rarely have the venv on it).
+    return DbtCliResource(project_dir=dbt_project(settings.dbt_project_dir),
+                          dbt_executable=str(Path(sys.executable).parent / "dbt"))

@@ -1,0 +1,1 @@
+"""Plain-Python publishing: no Dagster inside."""

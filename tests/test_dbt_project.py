@@ -1,0 +1,335 @@
+"""The dbt project on a hand-built lake: real `dbt build` (dbt-duckdb), figures computed by hand.
+
+The lake below follows docs/lake-contract.md. Units and what each one proves:
+
+- 178 (TP Lạng Sơn), 2024-12-31, accepted: party committee of 41 with 17 women (one woman listed twice);
+  department heads and deputies where one person is both. A superseded file for the same date (41 women) and a
+  duplicate of the accepted file must not count. 2024-06-30, accepted: an earlier roster of the same period, left out
+  of the province. 2019-12-31, accepted: the previous period (10 women of 40).
+- 180 (Tràng Định), 2024-06-30, accepted_with_rejects: party committee of 9 with 1 woman; summed into the province.
+- 181 (Bình Gia), quarantined: its rows are in the lake but must not count.
+- An unidentified, rejected file. rejected_rows holds only the empty schema file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+DBT = REPO / ".venv" / "bin" / "dbt"
+
+LAKE_SCHEMAS = {
+    "memberships": {
+        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
+        "person_key": pl.String, "full_name": pl.String, "birth_date": pl.Date, "birth_year": pl.Int32,
+        "age_years": pl.Int32, "gender": pl.String, "ethnic_code": pl.String, "body_code": pl.String,
+        "term": pl.String, "education_code": pl.String, "political_theory_code": pl.String,
+        "position": pl.String, "organisation": pl.String,
+    },
+    "rejected_rows": {
+        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "sheet_name": pl.String,
+        "source_row": pl.Int32, "reason_code": pl.String, "message": pl.String,
+    },
+    "training": {
+        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
+        "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64,
+    },
+    "submissions": {
+        "file_name": pl.String, "sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date,
+        "received_at": pl.Datetime("us"), "status": pl.String, "rows_total": pl.Int32, "rows_accepted": pl.Int32,
+        "rows_rejected": pl.Int32, "message": pl.String, "feedback_file": pl.String,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    sha256: str
+    unit_code: str | None
+    as_of: date | None
+    received_at: datetime
+    status: str
+    rows_rejected: int = 0
+    file_name: str = ""
+
+
+def sha(label: str) -> str:
+    return (label.encode().hex() * 64)[:64]
+
+
+def members(sub: Submission, body: str, count: int, women: int, *, first_row: int = 5, prefix: str = "",
+            term: str | None = None, age: int = 45, ethnic_code: str = "07") -> list[dict]:
+    """`count` people of one body, the first `women` of them women, with keys unique to the prefix."""
+    prefix = prefix or f"{sub.unit_code}-{body}-"
+    return [
+        {
+            "submission_sha256": sub.sha256, "unit_code": sub.unit_code, "as_of_date": sub.as_of,
+            "source_row": first_row + i, "person_key": f"{prefix}{i}", "full_name": f"Người {i}",
+            "birth_date": None, "birth_year": sub.as_of.year - age, "age_years": age,
+            "gender": "F" if i < women else "M", "ethnic_code": ethnic_code, "body_code": body, "term": term,
+            "education_code": "university", "political_theory_code": "advanced", "position": None,
+            "organisation": None,
+        }
+        for i in range(count)
+    ]
+
+
+def write_lake_file(lake: Path, table: str, unit: str, name: str, rows: list[dict]) -> None:
+    folder = lake / table / f"unit={unit}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(rows, schema=LAKE_SCHEMAS[table], orient="row").write_parquet(folder / f"{name}.parquet")
+
+
+def write_empty_lake(lake: Path) -> None:
+    """What ingest writes before any submission: an empty file with the schema per table."""
+    for table in LAKE_SCHEMAS:
+        write_lake_file(lake, table, "none", "empty", [])
+
+
+def write_submissions(lake: Path, submissions: list[Submission]) -> None:
+    by_unit: dict[str, list[dict]] = {}
+    for s in submissions:
+        by_unit.setdefault(s.unit_code or "unidentified", []).append({
+            "file_name": s.file_name or f"{s.unit_code}_{s.as_of}_{s.status}.xlsx", "sha256": s.sha256,
+            "unit_code": s.unit_code, "as_of_date": s.as_of, "received_at": s.received_at, "status": s.status,
+            "rows_total": 50, "rows_accepted": 50 - s.rows_rejected, "rows_rejected": s.rows_rejected,
+            "message": None if s.status == "accepted" else s.status, "feedback_file": None,
+        })
+    for unit, rows in by_unit.items():
+        write_lake_file(lake, "submissions", unit, "submissions", rows)
+
+
+TERM = "2020-2025"
+ACCEPTED_178 = Submission(sha("a178"), "178", date(2024, 12, 31), datetime(2025, 1, 5, 8), "accepted")
+SUPERSEDED_178 = Submission(sha("s178"), "178", date(2024, 12, 31), datetime(2025, 1, 2, 8), "superseded")
+DUPLICATE_178 = Submission(ACCEPTED_178.sha256, "178", date(2024, 12, 31), datetime(2025, 1, 6, 8), "duplicate",
+                           file_name="178_copy.xlsx")
+MID_YEAR_178 = Submission(sha("m178"), "178", date(2024, 6, 30), datetime(2024, 7, 3, 8), "accepted")
+PREVIOUS_178 = Submission(sha("p178"), "178", date(2019, 12, 31), datetime(2020, 1, 6, 8), "accepted")
+ACCEPTED_180 = Submission(sha("a180"), "180", date(2024, 6, 30), datetime(2024, 7, 2, 8), "accepted_with_rejects",
+                          rows_rejected=1)
+QUARANTINED_181 = Submission(sha("q181"), "181", date(2024, 12, 31), datetime(2025, 1, 3, 8), "quarantined",
+                             rows_rejected=20)
+UNIDENTIFIED = Submission(sha("u"), None, None, datetime(2025, 1, 4, 8), "rejected", file_name="bao_cao.xlsx")
+
+
+def write_test_lake(lake: Path) -> None:
+    write_empty_lake(lake)
+    write_submissions(lake, [ACCEPTED_178, SUPERSEDED_178, DUPLICATE_178, MID_YEAR_178, PREVIOUS_178,
+                             ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
+
+    committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
+    listed_twice = {**committee[0], "source_row": 99}
+    head_and_deputy = {"person_key": "178-manager-both", "gender": "F"}
+    department = (
+        members(ACCEPTED_178, "department_head", 2, 0, first_row=60, prefix="178-head-")
+        + members(ACCEPTED_178, "department_deputy", 3, 1, first_row=70, prefix="178-deputy-", age=35)
+    )
+    department[0].update(head_and_deputy)
+    department[2].update(head_and_deputy)
+    write_lake_file(lake, "memberships", "178", ACCEPTED_178.sha256, committee + [listed_twice] + department)
+    write_lake_file(lake, "memberships", "178", SUPERSEDED_178.sha256,
+                    members(SUPERSEDED_178, "party_committee", 41, 41, term=TERM))
+    write_lake_file(lake, "memberships", "178", MID_YEAR_178.sha256,
+                    members(MID_YEAR_178, "party_committee", 40, 20, term=TERM))
+    write_lake_file(lake, "memberships", "178", PREVIOUS_178.sha256,
+                    members(PREVIOUS_178, "party_committee", 40, 10, term="2015-2020"))
+    write_lake_file(lake, "memberships", "180", ACCEPTED_180.sha256,
+                    members(ACCEPTED_180, "party_committee", 9, 1, term=TERM, ethnic_code="01"))
+    write_lake_file(lake, "memberships", "181", QUARANTINED_181.sha256,
+                    members(QUARANTINED_181, "party_committee", 30, 30, term=TERM))
+
+    def training(sub: Submission, year: int, metric: str, value: int) -> dict:
+        return {"submission_sha256": sub.sha256, "unit_code": sub.unit_code, "as_of_date": sub.as_of,
+                "source_row": 10, "year": year, "metric_code": metric, "value": value}
+
+    write_lake_file(lake, "training", "178", MID_YEAR_178.sha256,
+                    [training(MID_YEAR_178, 2024, "training_participations", 100)])
+    write_lake_file(lake, "training", "178", ACCEPTED_178.sha256,
+                    [training(ACCEPTED_178, 2024, "training_participations", 120)])
+    write_lake_file(lake, "training", "180", ACCEPTED_180.sha256,
+                    [training(ACCEPTED_180, 2024, "training_participations", 30)])
+    write_lake_file(lake, "training", "181", QUARANTINED_181.sha256,
+                    [training(QUARANTINED_181, 2024, "training_participations", 999)])
+
+
+def run_dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse`."""
+    (warehouse / "work").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+               "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs")]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("warehouse")
+    write_test_lake(root / "lake")
+    run_dbt(root, "build")
+    return root
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse / "work" / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def indicator(warehouse: Path, area_code: str, period: int, body: str = "party_committee",
+              indicator_code: str = "female") -> dict:
+    with duckdb.connect(str(warehouse / "work" / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.sql(
+            "select * from indicators where area_code = $area and period = $period and body_code = $body "
+            "and indicator_code = $indicator order by as_of_date desc",
+            params={"area": area_code, "period": period, "body": body, "indicator": indicator_code},
+        ).pl().to_dicts()
+    assert rows, f"no indicators row for {area_code} {period} {body} {indicator_code}"
+    return rows[0]
+
+
+@pytest.mark.slow
+def test_unit_value_is_exact_share_of_women(warehouse: Path) -> None:
+    row = indicator(warehouse, "178", 2024)
+    assert (row["area_level"], row["as_of_date"], row["term"]) == ("district", date(2024, 12, 31), TERM)
+    assert (row["numerator"], row["denominator"]) == (17, 41)
+    assert row["value_pct"] == 100 * 17 / 41
+
+
+@pytest.mark.slow
+def test_only_accepted_submissions_count(warehouse: Path) -> None:
+    as_of_dates = query(warehouse, "select distinct as_of_date from indicators where area_code = '178' "
+                                   "and period = 2024 order by 1")
+    assert as_of_dates == [(date(2024, 6, 30),), (date(2024, 12, 31),)]
+    assert indicator(warehouse, "178", 2024)["numerator"] == 17
+    assert query(warehouse, "select count(*) from indicators where area_code = '181'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_province_sums_counts_of_latest_unit_rosters(warehouse: Path) -> None:
+    province = indicator(warehouse, "20", 2024)
+    assert (province["area_level"], province["area_name"]) == ("province", "Tỉnh Lạng Sơn")
+    assert (province["numerator"], province["denominator"]) == (17 + 1, 41 + 9)
+    assert province["value_pct"] == 100 * 18 / 50
+    assert province["value_pct"] != pytest.approx((100 * 17 / 41 + 100 * 1 / 9) / 2)
+    assert province["as_of_date"] == date(2024, 12, 31)
+    assert (province["units_reporting"], province["units_expected"]) == (2, 11)
+    assert province["rows_rejected"] == 1
+
+
+@pytest.mark.slow
+def test_change_is_against_the_previous_period(warehouse: Path) -> None:
+    unit = indicator(warehouse, "178", 2024)
+    assert (unit["previous_as_of_date"], unit["previous_value_pct"]) == (date(2019, 12, 31), 25.0)
+    assert unit["change_pp"] == 100 * 17 / 41 - 25.0
+    province = indicator(warehouse, "20", 2024)
+    assert province["change_pp"] == 100 * 18 / 50 - 25.0
+
+
+@pytest.mark.slow
+def test_person_listed_twice_counts_once(warehouse: Path) -> None:
+    assert indicator(warehouse, "178", 2024)["denominator"] == 41
+
+
+@pytest.mark.slow
+def test_department_managers_count_head_and_deputy_once(warehouse: Path) -> None:
+    heads = indicator(warehouse, "178", 2024, body="department_head")
+    deputies = indicator(warehouse, "178", 2024, body="department_deputy")
+    managers = indicator(warehouse, "178", 2024, body="department_managers")
+    assert (heads["denominator"], deputies["denominator"], managers["denominator"]) == (2, 3, 4)
+    assert managers["numerator"] == 1  # the woman who is both head and deputy
+    assert managers["term"] is None
+
+
+@pytest.mark.slow
+def test_target_is_compared_for_party_committee_under_40(warehouse: Path) -> None:
+    row = indicator(warehouse, "178", 2024, indicator_code="under_40")
+    assert (row["numerator"], row["target_pct"], row["meets_target"]) == (0, 10.0, False)
+    assert indicator(warehouse, "178", 2024)["meets_target"] is None
+
+
+@pytest.mark.slow
+def test_ethnicity_composition_shares_of_a_body(warehouse: Path) -> None:
+    rows = query(warehouse, "select area_code, ethnic_code, ethnic_name, members, share_pct "
+                            "from ethnicity_composition where period = 2024 and body_code = 'party_committee' "
+                            "and as_of_date = '2024-12-31' order by area_code, ethnic_code")
+    assert rows == [("178", "07", "Nùng", 41, 100.0),
+                    ("20", "01", "Kinh", 9, 100 * 9 / 50), ("20", "07", "Nùng", 41, 100 * 41 / 50)]
+
+
+@pytest.mark.slow
+def test_training_latest_as_of_wins_and_province_sums(warehouse: Path) -> None:
+    rows = query(warehouse, "select area_code, value from training_recruitment "
+                            "where year = 2024 and metric_code = 'training_participations' order by area_code")
+    assert rows == [("178", 120), ("180", 30), ("20", 150)]
+
+
+@pytest.mark.slow
+def test_submissions_mart_lists_every_file_in_contract_order(warehouse: Path) -> None:
+    columns = [name for (name,) in query(
+        warehouse, "select column_name from information_schema.columns where table_name = 'submissions' "
+                   "and table_schema = 'main' order by ordinal_position")]
+    assert columns == ["file_name", "sha256", "area_code", "as_of_date", "received_at", "status", "rows_total",
+                       "rows_accepted", "rows_rejected", "message", "feedback_file"]
+    assert query(warehouse, "select count(*) from submissions") == [(8,)]
+
+
+@pytest.mark.slow
+def test_indicators_columns_and_types_are_the_contract(warehouse: Path) -> None:
+    columns = query(warehouse, "select column_name, data_type from information_schema.columns "
+                               "where table_name = 'indicators' and table_schema = 'main' order by ordinal_position")
+    assert columns == [
+        ("area_level", "VARCHAR"), ("area_code", "VARCHAR"), ("area_name", "VARCHAR"), ("period", "INTEGER"),
+        ("as_of_date", "DATE"), ("term", "VARCHAR"), ("body_code", "VARCHAR"), ("body_name", "VARCHAR"),
+        ("indicator_code", "VARCHAR"), ("numerator", "INTEGER"), ("denominator", "INTEGER"),
+        ("value_pct", "DOUBLE"), ("previous_as_of_date", "DATE"), ("previous_value_pct", "DOUBLE"),
+        ("change_pp", "DOUBLE"), ("target_pct", "DOUBLE"), ("meets_target", "BOOLEAN"),
+        ("rows_rejected", "INTEGER"), ("units_reporting", "INTEGER"), ("units_expected", "INTEGER"),
+    ]
+
+
+@pytest.mark.slow
+def test_docs_generate_documents_every_built_column(warehouse: Path) -> None:
+    run_dbt(warehouse, "docs", "generate")
+    manifest = json.loads((warehouse / "target" / "manifest.json").read_text())
+    catalog = json.loads((warehouse / "target" / "catalog.json").read_text())
+    undocumented = [
+        f"{node['name']}.{column.lower()}"
+        for unique_id, node in catalog["nodes"].items()
+        if unique_id.startswith("model.")
+        for column in node["columns"]
+        if column.lower() not in manifest["nodes"][unique_id]["columns"]
+    ]
+    assert undocumented == []
+
+
+@pytest.mark.slow
+def test_build_succeeds_on_a_lake_of_empty_files(tmp_path: Path) -> None:
+    write_empty_lake(tmp_path / "lake")
+    run_dbt(tmp_path, "build")
+    assert query(tmp_path, "select count(*) from indicators") == [(0,)]
+
+
+def test_every_model_and_column_has_a_description(tmp_path: Path) -> None:
+    run_dbt(tmp_path, "parse")
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    missing = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        if not node["description"].strip():
+            missing.append(node["name"])
+        missing += [f"{node['name']}.{name}" for name, column in node["columns"].items()
+                    if not column["description"].strip()]
+    assert missing == []
