@@ -51,7 +51,11 @@ def _people_rows(rows: pl.DataFrame, header: Header, reference: Reference) -> pl
     leading = pl.coalesce("row_number", "full_name")
     folded = fold_series(frame.select(leading.alias("lead")).to_series())
     kind = map_distinct(folded, lambda k: next((v for m, v in markers.items() if k.startswith(m)), None))
-    frame = frame.with_columns(kind.alias("marker"))
+    # Folded, "Tống Sơn Tùng" starts like "Tổng số" and "Công …" like "Cộng": a row with a readable birth is a
+    # person, never a totals row or the start of the signature block.
+    births = [c for c in ("birth", "birth_male", "birth_female") if c in frame.columns]
+    _, birth_year = values.parse_birth(pl.coalesce(births))
+    frame = frame.with_columns(marker=pl.when(birth_year.is_null()).then(pl.lit(kind)))
     signature = frame["marker"].eq("signature").arg_true()
     if len(signature):
         frame = frame.head(int(signature[0]))

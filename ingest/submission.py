@@ -59,7 +59,7 @@ def read_submission(path: Path, file_name: str, reference: Reference, settings: 
     no roster sheet, a required column missing, unknown unit, no as-of date.
     """
     try:
-        sheets = read_sheets(path, settings)
+        sheets = read_sheets(path, settings, file_name)
         header = find_roster_header(sheets, reference)
     except SubmissionError as error:
         # A file named <code>_<date> still belongs to its unit: the clerk gets feedback even if it is unreadable.

@@ -14,6 +14,7 @@ import csv
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -21,12 +22,12 @@ from pathlib import Path
 import polars as pl
 
 TABLE = Path(__file__).parent / "tcvn3" / "tcvn3.csv"
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-SOFT_HYPHEN = "\u00ad"  # invisible, but TCVN3's ư: removed only after TCVN3 is decoded
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_SOFT_HYPHEN = "\u00ad"  # invisible, but TCVN3's ư: removed only after TCVN3 is decoded
 
 
 def _has_tone(letter: str) -> bool:
-    return any(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", letter))
+    return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", letter))
 
 
 def _read_table() -> list[tuple[int, str, str]]:
@@ -39,7 +40,7 @@ def _read_table() -> list[tuple[int, str, str]]:
 
 
 _TCVN5712 = _read_table()
-VIETNAMESE_LETTERS = "".join(sorted({u for _, _, u in _TCVN5712 if u.isalpha() and not u.isascii()}))
+_VIETNAMESE_LETTERS = "".join(sorted({u for _, _, u in _TCVN5712 if u.isalpha() and not u.isascii()}))
 
 # ABC fonts use only the VN3 part of TCVN 5712: lowercase letters and Ă Â Ê Ô Ơ Ư Đ, from 0xA1 up. glibc's table is
 # VN1, which also has capitals with tone marks, and those are left alone: they sit on control bytes (junk in a real
@@ -53,14 +54,22 @@ _ENCODE |= {u.upper(): _ENCODE[u] for u in _ENCODE if u.upper() not in _ENCODE} 
 _ENCODE |= {shown: shown for byte, shown, _ in _TCVN5712  # bytes ABC fonts show as themselves
             if shown not in _ABC and (byte < 0x80 or not shown.isalpha())}
 
-# Evidence of TCVN3: a character ABC cells show for a letter that is not itself a Vietnamese letter ("µ" for à,
-# "­" soft hyphen for ư), or one that is (Ô, shown for ễ) in a place a real capital never is: after a lowercase
-# letter ("NguyÔn").
-_MARKERS = "".join(sorted(s for s in _ABC if s not in VIETNAMESE_LETTERS))
-_AMBIGUOUS_CAPITALS = "".join(sorted(s for s in _ABC if s in VIETNAMESE_LETTERS and s.isupper()))
-_MARKER = re.compile(f"[{re.escape(_MARKERS)}]|[a-z][{_AMBIGUOUS_CAPITALS}]")
-_MARKER_HINT = re.compile(f"[{re.escape(_MARKERS)}{_AMBIGUOUS_CAPITALS}]")  # one character class scans faster
+# Evidence of TCVN3 in a word: a character ABC cells show for a letter that is not itself a Vietnamese letter ("µ"
+# for à, "­" soft hyphen for ư); one that is (Ô, shown for ễ) where a real capital never is, inside a word ("NguyÔn",
+# "YÕn"); or a spelling that is a syllable only once decoded ("Néi" is "Nội").
+_MARKERS = "".join(sorted(s for s in _ABC if s not in _VIETNAMESE_LETTERS))
+_SHOWN_LETTERS = "".join(sorted(s for s in _ABC if s in _VIETNAMESE_LETTERS))  # é, Ô …: letters in both readings
+
+
+def _inside_a_word(capitals: str) -> str:
+    return f"[a-z][{capitals}]|[A-Za-z][{capitals}][a-z]"
+
+
+_MARKER = re.compile(f"[{re.escape(_MARKERS)}]|{_inside_a_word(''.join(filter(str.isupper, _SHOWN_LETTERS)))}")
 _ABC_CHAR = re.compile(f"[{re.escape(''.join(_ABC))}]")
+# A TCVN3 capital (Ă Â Ê Ô Ơ Ư Đ) inside a word spells nothing; decoding it would give "tÊn", which reads as TCVN3
+# again, so such a cell is not taken for TCVN3.
+_CAPITAL_INSIDE_A_WORD = re.compile(_inside_a_word("".join(s for s, u in _ABC.items() if u.isupper())))
 _ASCII_OR_ABC = re.compile(f"[\\x00-\\x7f{re.escape(''.join(_ABC))}]+")
 _WORD = re.compile(f"[A-Za-z0-9{re.escape(''.join(_ABC))}]+")  # digits too: "5µm" is not a word
 
@@ -72,7 +81,7 @@ _VOWEL_GROUPS = ("iêu yêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu a
                  "oo ôi ơi ua uă uâ uê ui uô uơ uy ưa ưi ươ ưu yê a ă â e ê i o ô ơ u ư y").split()
 _SYLLABLE = re.compile(f"(?:gi|qu|[{_CONSONANTS}]*)(?:{'|'.join(_VOWEL_GROUPS)})(?:ch|ng|nh|[ckmnpt])?"
                        f"|[{_CONSONANTS}]+")
-_DROP_TONES = str.maketrans("", "", TONE_MARKS)
+_DROP_TONES = str.maketrans("", "", _TONE_MARKS)
 
 # Old-style spelling puts the tone on the second vowel of an open "oa", "oe", "uy" (hoà, khoẻ, thuỷ, Uỷ); current
 # spelling puts it on the first (hòa, khỏe, thủy, Ủy). Never in quý/quỳ (u belongs to qu: no q in the onset class)
@@ -82,12 +91,10 @@ _OLD_TONE = re.compile(r"(?<!\w)([bcdđghklmnprstvxBCDĐGHKLMNPRSTVX]*)"
 
 
 def _invisible_characters() -> str:
-    """Control and format characters (zero-width, bidi marks, BOM), except whitespace and the soft hyphen.
-
-    Planes 0, 1 and 14 hold every one of them; scanning only those keeps the import fast.
-    """
+    """Control and format characters (zero-width, bidi marks, BOM), except whitespace and the soft hyphen."""
+    # planes 0, 1 and 14 hold every one of them; scanning only those keeps the import fast
     return "".join(c for c in map(chr, chain(range(0x20000), range(0xE0000, 0xE1000)))
-                   if unicodedata.category(c) in ("Cc", "Cf") and not c.isspace() and c != SOFT_HYPHEN)
+                   if unicodedata.category(c) in ("Cc", "Cf") and not c.isspace() and c != _SOFT_HYPHEN)
 
 
 def _character_class(characters: str) -> str:
@@ -107,31 +114,47 @@ _TWO_CAPITALS = re.compile("[A-Z].*[A-Z]", re.DOTALL)
 _LOWERCASE = re.compile("[a-z]")
 
 
+def _spells_a_syllable(word: str) -> bool:
+    bare = unicodedata.normalize("NFD", word.lower())
+    tones = sum(bare.count(mark) for mark in _TONE_MARKS)
+    return tones <= 1 and _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare.translate(_DROP_TONES))) is not None
+
+
 @lru_cache(maxsize=1 << 16)
-def _tcvn3_word(word: str) -> tuple[bool, bool]:
-    """(plausible, marked) for one word: whether its TCVN3 characters, decoded, spell a Vietnamese syllable (true
-    if it has none), and whether it is evidence of TCVN3: two or more characters, one of them a marker."""
-    if not _ABC_CHAR.search(word):
-        return True, False
-    bare = unicodedata.normalize("NFD", word.translate(_DECODE).lower())
-    tones = sum(bare.count(mark) for mark in TONE_MARKS)
-    syllable = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare.translate(_DROP_TONES)))
-    return tones <= 1 and syllable is not None, len(word) > 1 and _MARKER.search(word) is not None
+def _tcvn3_token(token: str) -> tuple[bool, bool]:
+    """(possible, marked) for one whitespace-free token. Possible: no letter an ABC cell cannot contain, and each
+    word with a TCVN3 character decodes to a syllable. Marked: one such word of two or more characters is evidence
+    of TCVN3. Cached, as rosters repeat their words."""
+    if any(unicodedata.category(c)[0] in "LM" for c in _ASCII_OR_ABC.sub("", token)):
+        return False, False
+    possible, marked = True, False
+    for word in filter(_ABC_CHAR.search, _WORD.findall(token)):
+        possible &= _spells_a_syllable(word.translate(_DECODE)) and not _CAPITAL_INSIDE_A_WORD.search(word)
+        marked |= len(word) > 1 and (_MARKER.search(word) is not None or not _spells_a_syllable(word))
+    return possible, marked
+
+
+def _tcvn3_tokens(tokens: list[str]) -> bool:
+    verdicts = [_tcvn3_token(token) for token in tokens]
+    return all(possible for possible, _ in verdicts) and any(marked for _, marked in verdicts)
 
 
 def looks_like_tcvn3(text: str) -> bool:
     """True if the cell is TCVN3 shown as Windows-1252 and decoding it gives Vietnamese words.
 
-    Requires a marker inside a word of two or more characters, no letter an ABC cell cannot contain (any letter
-    outside ASCII and the TCVN3 characters, or a combining mark, as in NFD text), and every word with a TCVN3
-    character to decode to a Vietnamese syllable. Precision over recall: a wrong conversion destroys a correct name.
+    Requires evidence (a marker such as "µ", or a word that spells a syllable only once decoded) in a word of two or
+    more characters, no letter an ABC cell cannot contain (any letter outside ASCII and the TCVN3 characters, or a
+    combining mark, as in NFD text), and every word with a TCVN3 character to decode to a Vietnamese syllable.
+    Precision over recall: a wrong conversion destroys a correct name, so "Sè TT" (Số TT) stays as it is: "sè" is
+    Vietnamese too.
     """
-    if not _MARKER_HINT.search(text):
-        return False
-    if any(unicodedata.category(c)[0] in "LM" for c in _ASCII_OR_ABC.sub("", text)):
-        return False
-    verdicts = [_tcvn3_word(word) for word in _WORD.findall(text)]
-    return all(plausible for plausible, _ in verdicts) and any(marked for _, marked in verdicts)
+    return _ABC_CHAR.search(text) is not None and _tcvn3_tokens(text.split())
+
+
+
+def _typed_in_capitals(text: str) -> bool:
+    """ASCII letters (two or more) all capitals: typed in .VnTimeH, whose lowercase codes are drawn as capitals."""
+    return _LOWERCASE.search(text) is None and _TWO_CAPITALS.search(text) is not None
 
 
 def decode_tcvn3(text: str) -> str:
@@ -140,8 +163,7 @@ def decode_tcvn3(text: str) -> str:
     Only the characters ABC fonts use are converted; everything else (ASCII, – “ ”, control characters) is kept.
     A cell whose ASCII letters (two or more) are all capitals was typed in .VnTimeH, so its letters are capitals.
     """
-    capitals = _TWO_CAPITALS.search(text) and not _LOWERCASE.search(text)
-    return unicodedata.normalize("NFC", text.translate(_DECODE_CAPITALS if capitals else _DECODE))
+    return unicodedata.normalize("NFC", text.translate(_DECODE_CAPITALS if _typed_in_capitals(text) else _DECODE))
 
 
 def encode_tcvn3(text: str) -> str:
@@ -169,25 +191,35 @@ def _clean_word(word: str) -> str:
     return _OLD_TONE.sub(_new_style_tone, unicodedata.normalize("NFC", word))
 
 
+@lru_cache(maxsize=1 << 16)
+def _clean_tcvn3_word(word: str, capitals: bool) -> str:
+    return _clean_word(word.translate(_DECODE_CAPITALS if capitals else _DECODE))
+
+
 def clean_text(value: object) -> str | None:
     """A cell value → clean NFC text, or None for None, NaN and cells with nothing visible.
 
     Non-strings are cleaned as ``str(value)``. Control, zero-width, bidi and other format characters (BOM) are
-    removed first, so TCVN3 is detected in the words that remain; then TCVN3 is decoded, and only then are soft
-    hyphens removed (TCVN3's ư is 0xAD, the soft hyphen). Any whitespace, including non-breaking spaces and line
-    breaks, separates words by one space, with none at the ends; each word is NFC with tone marks placed as current
-    spelling places them (hoà → hòa, Uỷ → Ủy).
+    removed; any whitespace, including non-breaking spaces and line breaks, separates words by one space, with none
+    at the ends; each word is NFC with tone marks placed as current spelling places them (hoà → hòa, Uỷ → Ủy).
+    Then TCVN3 is detected in that text and decoded; soft hyphens are removed only from text that is not TCVN3, as
+    TCVN3's ư is 0xAD, the soft hyphen.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     text = value if isinstance(value, str) else str(value)
     if not text.isprintable():
         text = _INVISIBLE.sub("", text)
-    if not text.isascii():
-        if looks_like_tcvn3(text):
-            text = decode_tcvn3(text)
-        text = text.replace(SOFT_HYPHEN, "")
-    return " ".join(map(_clean_word, text.split())) or None
+    if text.isascii():
+        return " ".join(text.split()) or None
+    words = list(map(_clean_word, text.split()))
+    text = " ".join(words)
+    if _ABC_CHAR.search(text) and _tcvn3_tokens(words):  # looks_like_tcvn3, without splitting again
+        capitals = _typed_in_capitals(text)
+        return " ".join([_clean_tcvn3_word(word, capitals) for word in words])
+    if _SOFT_HYPHEN in text:
+        text = " ".join(map(_clean_word, text.replace(_SOFT_HYPHEN, "").split()))
+    return text or None
 
 
 def fold(value: object) -> str:
@@ -202,23 +234,32 @@ def _fold_word(word: str) -> str:
     return _NOT_KEY.sub("", unicodedata.normalize("NFD", word.lower()).replace("đ", "d").replace("ð", "d"))
 
 
-# Cells of printable ASCII and precomposed Vietnamese letters are NFC with nothing invisible and no TCVN3 marker, so
-# most need no Python: the rest (a minority of the distinct values) go through the scalar functions.
-_LETTER = f"[!-~{VIETNAMESE_LETTERS}]"
-_CLEAN = f"^{_LETTER}+(?: {_LETTER}+)*$"  # no space to collapse or strip either
-_WORDS = f"^[ 0-9A-Za-z{VIETNAMESE_LETTERS}]*$"  # fold: only letters, digits and spaces
-_AMBIGUOUS_TCVN3 = f"[a-z][{_AMBIGUOUS_CAPITALS}]"
+# Cells of printable ASCII and precomposed Vietnamese letters are NFC with nothing invisible, so polars can finish
+# them unless a tone mark may move or they may be TCVN3; likewise NFD cells and cells with stray whitespace, once
+# polars has made them NFC and single-spaced. The rest (a minority of distinct values) go through the scalar rules.
+_LETTER = f"[!-~{_VIETNAMESE_LETTERS}]"
+_CLEAN = f"^{_LETTER}+(?: {_LETTER}+)*$"  # and no space to collapse or strip
+_WORDS = f"^[ 0-9A-Za-z{_VIETNAMESE_LETTERS}]*$"  # fold: only letters, digits and spaces
+_SPACES = "[ \t\n\r\u00a0]+"
+_TIDY = f"^[ -~\t\n\r\u00a0{_VIETNAMESE_LETTERS}\u0300-\u0303\u0306\u0309\u031b\u0323]*$"  # Vietnamese NFD
 _OLD_TONE_CANDIDATE = r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?:\W|$)"
-_TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in VIETNAMESE_LETTERS} | {" ": ""}
+_UNICODE_ONLY = f"[{''.join(c for c in _VIETNAMESE_LETTERS if c not in _SHOWN_LETTERS)}]"  # ư, ạ …: not TCVN3
+_TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in _VIETNAMESE_LETTERS} | {" ": ""}
 
 
-def _finish(quick: pl.Series, done: pl.Series, series: pl.Series, function) -> pl.Series:
+def _finish(quick: pl.Series, done: pl.Series, series: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
     """``quick`` where ``done`` is true; elsewhere ``function`` of ``series``, called once per distinct value."""
     rows = (~done).arg_true()
     rest = series.gather(rows)
     distinct = rest.unique()
     results = pl.Series([function(v) for v in distinct.to_list()], dtype=pl.String)
     return quick.scatter(rows, rest.replace_strict(distinct, results, return_dtype=pl.String)).alias(series.name)
+
+
+def _tidied(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``series`` NFC with its whitespace as single spaces, and whether each cell needed only that."""
+    text = series.str.normalize("NFC").str.replace_all(_SPACES, " ").str.strip_chars(" ")
+    return text, series.str.contains(_TIDY)
 
 
 def _as_text(series: pl.Series) -> pl.Series:
@@ -229,16 +270,38 @@ def _as_text(series: pl.Series) -> pl.Series:
     return series
 
 
+def _not_tcvn3(series: pl.Series) -> pl.Series:
+    """True where a cell of plain letters cannot be TCVN3: it has a letter TCVN3 does not show, or none it does."""
+    return series.str.contains(_UNICODE_ONLY) | ~series.str.contains(f"[{_SHOWN_LETTERS}]")
+
+
+def _reads_clean(series: pl.Series) -> pl.Series:
+    plain = series.str.contains(_CLEAN) & ~series.str.contains(_OLD_TONE_CANDIDATE)
+    return (plain & _not_tcvn3(series)).fill_null(True)
+
+
 def clean_text_series(series: pl.Series) -> pl.Series:
     """``clean_text`` for a String column (same results, nulls kept); an all-null column is accepted too."""
     series = _as_text(series)
-    done = series.str.contains(_CLEAN) & ~series.str.contains(f"{_AMBIGUOUS_TCVN3}|{_OLD_TONE_CANDIDATE}")
-    return _finish(series.clone(), done.fill_null(True), series, clean_text)
+    rows = (~_reads_clean(series)).arg_true()
+    rest = series.gather(rows)
+    text, tidy = _tidied(rest)
+    return series.clone().scatter(rows, _finish(text, tidy & _reads_clean(text), rest, clean_text))
+
+
+def _fold_letters(series: pl.Series) -> pl.Series:
+    return series.str.replace_many(_TO_BASE).str.to_lowercase()
+
+
+def _reads_as_words(series: pl.Series) -> pl.Series:
+    return (series.str.contains(_WORDS) & _not_tcvn3(series)).fill_null(True)
 
 
 def fold_series(series: pl.Series) -> pl.Series:
     """``fold`` for a String column: the same key for every non-null value (blank → ""); nulls stay null."""
     series = _as_text(series)
-    done = series.str.contains(_WORDS) & ~series.str.contains(_AMBIGUOUS_TCVN3)
-    quick = series.str.replace_many(_TO_BASE).str.to_lowercase()
-    return _finish(quick, done.fill_null(True), series, fold)
+    rows = (~_reads_as_words(series)).arg_true()
+    rest = series.gather(rows)
+    text, tidy = _tidied(rest)
+    folded = _finish(_fold_letters(text), tidy & _reads_as_words(text), rest, fold)
+    return _fold_letters(series).scatter(rows, folded)

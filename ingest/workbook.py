@@ -70,7 +70,7 @@ def _frame(rows: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
 
 
-def _read_csv(path: Path) -> list[Sheet]:
+def _read_csv(path: Path, name: str) -> list[Sheet]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -78,7 +78,7 @@ def _read_csv(path: Path) -> list[Sheet]:
             "not_utf8", "Tệp CSV phải lưu bằng mã UTF-8 / a CSV submission must be saved as UTF-8"
         ) from None
     rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text))]
-    return [Sheet(path.stem, _frame(rows))]
+    return [Sheet(name, _frame(rows))]
 
 
 def _read_excel(path: Path) -> list[Sheet]:
@@ -99,8 +99,12 @@ def _read_excel(path: Path) -> list[Sheet]:
     return sheets
 
 
-def read_sheets(path: Path, settings: Settings) -> list[Sheet]:
-    """The visible sheets of ``path`` as text grids; raises SubmissionError for what cannot or must not be read."""
+def read_sheets(path: Path, settings: Settings, file_name: str | None = None) -> list[Sheet]:
+    """The visible sheets of ``path`` as text grids; raises SubmissionError for what cannot or must not be read.
+
+    A CSV's one sheet is named after ``file_name``, the name the clerk sent it under (``path`` is the archived
+    ``<sha256>.csv``), so messages and feedback name a sheet the clerk knows.
+    """
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_EXTENSIONS:
         raise SubmissionError(
@@ -111,7 +115,7 @@ def read_sheets(path: Path, settings: Settings) -> list[Sheet]:
     _check_magic(path, suffix)
     if suffix == ".xlsx":
         _refuse_zip_bomb(path, settings.max_uncompressed_bytes)
-    sheets = _read_csv(path) if suffix == ".csv" else _read_excel(path)
+    sheets = _read_csv(path, Path(file_name or path.name).stem) if suffix == ".csv" else _read_excel(path)
     for sheet in sheets:
         rows, columns = sheet.cells.shape
         if rows > settings.max_rows or columns > settings.max_columns:
