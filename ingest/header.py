@@ -19,6 +19,10 @@ from ingest.workbook import Sheet
 HEADER_SEARCH_ROWS = 20
 ROSTER_KEYS = {"full_name", "ethnicity"}
 ROSTER_REQUIRED = ("full_name", "birth", "ethnicity", "body")
+# A row naming this many roster columns is the roster's header even if a key column is missing, so the clerk is told
+# which one, instead of "no roster found".
+ROSTER_ROLES = {"full_name", "birth", "gender", "ethnicity", "body", "term", "education", "political_theory"}
+MIN_ROLES_FOR_INCOMPLETE_HEADER = 3
 TRAINING_KEYS = {"training_year", "training_content", "training_value"}
 ROLE_NAMES = {
     "full_name": "Họ và tên",
@@ -55,11 +59,12 @@ def _roles(values: tuple, columns: list[str], reference: Reference) -> dict[str,
     return roles
 
 
-def _find(sheet: Sheet, keys: set[str], reference: Reference) -> tuple[int, dict[str, str]] | None:
+def _find(sheet: Sheet, keys: set[str], reference: Reference, enough: int | None = None) -> tuple[int, dict] | None:
+    """The first header row naming every one of ``keys`` (or, with ``enough``, that many roster roles)."""
     top = sheet.cells.head(HEADER_SEARCH_ROWS)
     for index, values in enumerate(top.iter_rows()):
         roles = _roles(values, top.columns, reference)
-        if keys <= roles.keys():
+        if keys <= roles.keys() or (enough and len(ROSTER_ROLES & roles.keys()) >= enough):
             return index, roles
     return None
 
@@ -72,32 +77,25 @@ def _split_birth(sheet: Sheet, row: int) -> tuple[str | None, str | None]:
     return below.get("nam"), below.get("nu")
 
 
+def _roster_header(sheet: Sheet, found: tuple[int, dict[str, str]], reference: Reference) -> Header:
+    row, roles = found
+    male, female = _split_birth(sheet, row)
+    if male is None or female is None:
+        return Header(sheet, row, row + 1, roles)
+    roles = {**roles, **_roles(sheet.cells.row(row + 1), sheet.cells.columns, reference)}
+    roles.pop("training_year", None)  # "Nam" folds like "Năm"; here it is the male sub-column
+    roles.setdefault("birth", male)
+    return Header(sheet, row, row + 2, roles, male, female)
+
+
 def find_roster_header(sheets: list[Sheet], reference: Reference) -> Header:
-    """The roster header in the first sheet that has one; SubmissionError naming what is missing otherwise."""
-    for sheet in sheets:
-        found = _find(sheet, ROSTER_KEYS, reference)
-        if found is None:
-            continue
-        row, roles = found
-        male, female = _split_birth(sheet, row)
-        split = male is not None and female is not None
-        if split:
-            roles = {**roles, **_roles(sheet.cells.row(row + 1), sheet.cells.columns, reference)}
-            roles.pop("training_year", None)  # "Nam" folds like "Năm"; here it is the male sub-column
-            roles.setdefault("birth", male)
-        header = Header(sheet, row, row + (2 if split else 1), roles, male if split else None, female if split else None)
-        missing = [r for r in ROSTER_REQUIRED if r not in roles]
-        if not split and "gender" not in roles:
-            missing.append("gender")
-        if missing:
-            wanted = ", ".join(f"'{ROLE_NAMES[m]}'" for m in missing)
-            found_text = " | ".join(header.found_headers())
-            raise SubmissionError(
-                "missing_column",
-                f"Trang '{sheet.name}' thiếu cột {wanted}; các cột tìm thấy: {found_text} / "
-                f"sheet '{sheet.name}' lacks required column(s) {wanted}; headers found: {found_text}",
-            )
-        return header
+    """The roster header: in the first sheet with a name and an ethnicity column, else the first row naming at least
+    three roster columns (whose missing columns ``require_roster_columns`` then reports)."""
+    for enough in (None, MIN_ROLES_FOR_INCOMPLETE_HEADER):
+        for sheet in sheets:
+            found = _find(sheet, ROSTER_KEYS, reference, enough)
+            if found is not None:
+                return _roster_header(sheet, found, reference)
     names = ", ".join(f"'{s.name}'" for s in sheets) or "(none)"
     raise SubmissionError(
         "no_roster_sheet",
@@ -105,6 +103,21 @@ def find_roster_header(sheets: list[Sheet], reference: Reference) -> Header:
         f"{HEADER_SEARCH_ROWS} dòng đầu) trong các trang {names} / no roster sheet found: no header row with "
         f"a name and an ethnicity column in the first {HEADER_SEARCH_ROWS} rows of sheets {names}",
     )
+
+
+def require_roster_columns(header: Header) -> None:
+    """SubmissionError naming every required column the header lacks, and the headers it has."""
+    missing = [r for r in ROSTER_REQUIRED if r not in header.columns]
+    if header.birth_male is None and "gender" not in header.columns:
+        missing.append("gender")
+    if missing:
+        wanted = ", ".join(f"'{ROLE_NAMES[m]}'" for m in missing)
+        found_text = " | ".join(header.found_headers())
+        raise SubmissionError(
+            "missing_column",
+            f"Trang '{header.sheet.name}' thiếu cột {wanted}; các cột tìm thấy: {found_text} / "
+            f"sheet '{header.sheet.name}' lacks required column(s) {wanted}; headers found: {found_text}",
+        )
 
 
 def find_training_header(sheets: list[Sheet], reference: Reference) -> Header | None:

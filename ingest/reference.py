@@ -52,7 +52,13 @@ class Vocabulary:
             key=len,
             default=None,
         )
-        return self.keys[best] if best else None
+        if best is None:
+            return None
+        # "UV BCH UV BTV" (two bodies without a separator) is not a qualified party committee: refuse it.
+        rest = key[len(best):]
+        if any(len(k) >= MIN_PREFIX_LENGTH and k in rest and c != self.keys[best] for k, c in self.keys.items()):
+            return None
+        return self.keys[best]
 
 
 def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str) -> Vocabulary:

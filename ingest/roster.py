@@ -138,8 +138,9 @@ def clean_roster(header: Header, as_of: date, reference: Reference, secret: str)
     )
     people = people.with_columns(reason.alias("reason_code"))
     accepted = people.filter(pl.col("reason_code").is_null())
+    # The name keeps its diacritics (Hùng and Hưng are two people); case and spacing are already normalised away.
     identity = pl.concat_str(
-        pl.col("full_name").map_batches(fold_series),
+        pl.col("full_name").str.to_lowercase(),
         pl.coalesce(pl.col("birth_date").cast(pl.String), pl.col("birth_year").cast(pl.String)),
         pl.col("gender_code"),
         separator="|",

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.errors import SubmissionError
-from ingest.header import find_roster_header, find_training_header
+from ingest.header import find_roster_header, find_training_header, require_roster_columns
 from ingest.reference import Reference
 from ingest.roster import clean_roster
 from ingest.settings import Settings
@@ -66,6 +66,11 @@ def read_submission(path: Path, file_name: str, reference: Reference, settings: 
         error.identity = _identity_from_file_name(file_name, reference)
         raise
     identity = identify(header, file_name, reference)
+    try:
+        require_roster_columns(header)
+    except SubmissionError as error:
+        error.identity = identity
+        raise
     roster = clean_roster(header, identity.as_of_date, reference, settings.person_key_secret)
     if roster.rows_total == 0:
         raise SubmissionError(

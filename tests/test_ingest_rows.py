@@ -251,3 +251,16 @@ def test_person_key_holds_no_part_of_the_name(tmp_path):
 def test_different_people_born_the_same_day_have_different_keys(tmp_path):
     parsed = _read(tmp_path, (HUNG, replace(HUNG, full_name="Hoàng Văn Hải", bodies=("UV BTV",))))
     assert parsed.memberships["person_key"].n_unique() == 2
+
+
+def test_two_bodies_without_a_separator_are_rejected_not_half_read(tmp_path):
+    parsed = _between_good_rows(tmp_path, replace(HUNG, full_name="Lý Văn Ba", bodies=("UV BCH UV BTV",)))
+    assert [r[2] for r in _rejections(parsed)] == ["unknown_body"]
+
+
+def test_names_that_differ_only_by_a_diacritic_are_two_people(tmp_path):
+    hung = replace(HUNG, bodies=("UV BCH",))
+    hu_ng = replace(HUNG, full_name="Hoàng Văn Hưng", bodies=("UV BCH",))
+    parsed = _read(tmp_path, (hung, hu_ng))
+    assert parsed.rejected.height == 0
+    assert parsed.memberships["person_key"].n_unique() == 2
