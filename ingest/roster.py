@@ -18,7 +18,7 @@ from ingest import values
 from ingest.header import Header, data_rows
 from ingest.reasons import MESSAGES
 from ingest.reference import Reference, Vocabulary
-from ingest.text import clean_text_series, fold_series
+from ingest.text import clean_cells, fold_series, map_distinct, sheet_is_tcvn3
 
 TEXT_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body", "term", "education",
               "political_theory", "position", "organisation")
@@ -33,19 +33,19 @@ class CleanRoster:
     rows_total: int
 
 
-def _column(rows: pl.DataFrame, header: Header, role: str) -> pl.Series:
-    name = header.columns.get(role)
+def _column(rows: pl.DataFrame, name: str | None, role: str, tcvn3: bool) -> pl.Series:
     series = rows[name] if name else pl.Series(role, [None] * rows.height, dtype=pl.String)
-    return clean_text_series(series).alias(role)
+    return clean_cells(series, tcvn3).alias(role)
 
 
 def _people_rows(rows: pl.DataFrame, header: Header, reference: Reference) -> pl.DataFrame:
     """Text of each role, without the rows that are not people."""
-    frame = pl.DataFrame([rows["source_row"], *(_column(rows, header, r) for r in TEXT_ROLES)])
+    tcvn3 = sheet_is_tcvn3(header.sheet.cells)
+    frame = pl.DataFrame([rows["source_row"], *(_column(rows, header.columns.get(r), r, tcvn3) for r in TEXT_ROLES)])
     if header.birth_male:
         frame = frame.with_columns(
-            clean_text_series(rows[header.birth_male]).alias("birth_male"),
-            clean_text_series(rows[header.birth_female]).alias("birth_female"),
+            _column(rows, header.birth_male, "birth_male", tcvn3),
+            _column(rows, header.birth_female, "birth_female", tcvn3),
         )
     markers = reference.row_markers.keys
     leading = pl.coalesce("row_number", "full_name")
@@ -59,7 +59,9 @@ def _people_rows(rows: pl.DataFrame, header: Header, reference: Reference) -> pl
     signature = frame["marker"].eq("signature").arg_true()
     if len(signature):
         frame = frame.head(int(signature[0]))
-    person_fields = ["birth", "ethnicity", "body"] + (["birth_male", "birth_female"] if header.birth_male else [])
+    # A row with a name and nothing else is still a person to account for (rejected, never silently skipped).
+    person_fields = ["full_name", "birth", "ethnicity", "body", "birth_male", "birth_female"]
+    person_fields = [c for c in person_fields if c in frame.columns]
     is_column_numbers = pl.col("full_name").str.contains(COLUMN_NUMBER) & pl.col("ethnicity").str.contains(
         COLUMN_NUMBER
     ).fill_null(True)
@@ -68,12 +70,6 @@ def _people_rows(rows: pl.DataFrame, header: Header, reference: Reference) -> pl
         & pl.any_horizontal(pl.col(c).is_not_null() for c in person_fields)
         & ~is_column_numbers.fill_null(False)
     ).drop("marker")
-
-
-def map_distinct(series: pl.Series, function) -> pl.Series:
-    """``function`` applied once per distinct non-null value (a roster repeats a few dozen values many times)."""
-    mapping = {v: function(v) for v in series.drop_nulls().unique().to_list()}
-    return series.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def _lookup(series: pl.Series, vocabulary: Vocabulary, prefix: bool) -> pl.Series:

@@ -305,3 +305,42 @@ def fold_series(series: pl.Series) -> pl.Series:
     text, tidy = _tidied(rest)
     folded = _finish(_fold_letters(text), tidy & _reads_as_words(text), rest, fold)
     return _fold_letters(series).scatter(rows, folded)
+
+
+# A sheet typed in an ABC font is TCVN3 throughout, but many of its cells ("Cao Léc", "Ghi chó", "Sè TT") are
+# also valid Unicode on their own. So the decision is taken once per sheet: enough cells that can only be TCVN3,
+# and next to none that can only be Unicode.
+MIN_TCVN3_CELLS = 3
+UNICODE_CELLS_TOLERATED = 0.1
+
+
+def sheet_is_tcvn3(cells: pl.DataFrame) -> bool:
+    """Whether the text of a sheet (a frame of String columns) was typed in TCVN3."""
+    columns = [cells[c] for c in cells.columns if cells[c].dtype == pl.String]
+    if not columns:
+        return False
+    distinct = pl.concat(columns).drop_nulls().unique()
+    distinct = distinct.filter(~distinct.str.contains(r"^[\x00-\x7f]*$"))
+    sure = sum(looks_like_tcvn3(v) for v in distinct.to_list())
+    unicode = int(distinct.str.contains(f"{_UNICODE_ONLY}|[\u0300-\u036f]").sum())
+    return sure >= MIN_TCVN3_CELLS and unicode <= UNICODE_CELLS_TOLERATED * sure
+
+
+def clean_cells(series: pl.Series, tcvn3: bool) -> pl.Series:
+    """``clean_text_series``; in a TCVN3 sheet every cell that TCVN3 can spell is decoded first."""
+    series = _as_text(series)
+    if tcvn3:
+        abc = re.escape("".join(_ABC))
+        could_be = series.str.contains(f"^[\\x00-\\x7f{abc}]*$") & series.str.contains(f"[{abc}]")
+        rows = could_be.fill_null(False).arg_true()
+        decoded = map_distinct(series.gather(rows), decode_tcvn3)
+        series = series.clone().scatter(rows, decoded)
+    return clean_text_series(series)
+
+
+def map_distinct(series: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
+    """``function`` applied once per distinct non-null value of a String column (rosters repeat a few dozen
+    values many times); values it maps to None become null."""
+    distinct = series.drop_nulls().unique()
+    results = pl.Series([function(v) for v in distinct.to_list()], dtype=pl.String)
+    return series.replace_strict(distinct, results, default=None, return_dtype=pl.String)

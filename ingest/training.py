@@ -10,8 +10,7 @@ from ingest import values
 from ingest.header import Header, data_rows
 from ingest.reasons import MESSAGES
 from ingest.reference import Reference
-from ingest.roster import map_distinct
-from ingest.text import clean_text_series
+from ingest.text import clean_cells, map_distinct, sheet_is_tcvn3
 
 
 @dataclass(frozen=True)
@@ -24,9 +23,10 @@ class CleanTraining:
 def clean_training(header: Header, reference: Reference) -> CleanTraining:
     """Training rows of the sheet; blank lines are skipped, unreadable ones rejected with a reason."""
     cells = data_rows(header)
+    tcvn3 = sheet_is_tcvn3(header.sheet.cells)
     frame = pl.DataFrame([
         cells["source_row"].cast(pl.Int32),
-        *(clean_text_series(cells[header.columns[r]]).alias(r)
+        *(clean_cells(cells[header.columns[r]], tcvn3).alias(r)
           for r in ("training_year", "training_content", "training_value")),
     ]).filter(pl.any_horizontal(pl.col(r).is_not_null() for r in ("training_content", "training_value")))
     frame = frame.with_columns(

@@ -14,20 +14,28 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.dbt_project import using_dagster_dev
 
 from ingest.settings import Settings
 from orchestration.resources import WarehouseResource
 
 LAYERS = ("staging", "intermediate", "marts")
+# The dbt installed beside this Python, whatever PATH says (cron, the daemon and `make ui` rarely have the venv on it).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 @cache
 def dbt_project(project_dir: Path) -> DbtProject:
-    """The dbt project with a manifest ready: ``make install`` parses it, and so does this if it is missing."""
+    """The dbt project with a manifest ready: ``make install`` parses it, and so does this if it is missing.
+
+    Under ``dagster dev`` it is parsed again, so edits show at once. dagster-dbt's own preparer would run the ``dbt``
+    on PATH, hence the parse here.
+    """
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
-    project.prepare_if_dev()
-    if not project.manifest_path.exists():
-        project.preparer.prepare(project)
+    if using_dagster_dev() or not project.manifest_path.exists():
+        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
     return project
 
 
@@ -76,6 +84,4 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 
 
 def dbt_resource(settings: Settings) -> DbtCliResource:
-    # The dbt installed beside this Python, whatever PATH says (cron and the daemon rarely have the venv on it).
-    return DbtCliResource(project_dir=dbt_project(settings.dbt_project_dir),
-                          dbt_executable=str(Path(sys.executable).parent / "dbt"))
+    return DbtCliResource(project_dir=dbt_project(settings.dbt_project_dir), dbt_executable=DBT_EXECUTABLE)

@@ -21,13 +21,17 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
-    failed = []
-    for event in result.get_asset_check_evaluations():
-        if not event.passed:
-            severity = event.severity.value
-            failed.append(f"{severity}: {event.check_name} on {event.asset_key.to_user_string()}")
-    return failed
+def _failed_checks(result: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation]:
+    return [event for event in result.get_asset_check_evaluations() if not event.passed]
+
+
+def _print_failed_checks(failed: list[dg.AssetCheckEvaluation]) -> None:
+    for event in failed:
+        print(f"check failed — {event.severity.value}: {event.check_name} on {event.asset_key.to_user_string()}")
+        # The quality gate lists each failed expectation (type, column, observed) there: what to fix, not just where.
+        details = event.metadata.get("failed")
+        for line in str(details.value).splitlines() if details else []:
+            print(f"    {line}")
 
 
 def _print_submissions(settings: Settings) -> None:
@@ -73,15 +77,14 @@ def run_warehouse_job(settings: Settings) -> int:
     _print_submissions(settings)
     failed = _failed_checks(result)
     published = any(e.asset_key == PUBLISHED_KEY for e in result.get_asset_materialization_events())
-    for line in failed:
-        print(f"check failed — {line}")
+    _print_failed_checks(failed)
     reports = sorted(settings.quality.glob("*.html"))
     if reports:
         print(f"validation report: {reports[-1]}")
     if published:
         _print_published(settings)
         return EXIT_PUBLISHED
-    if any(line.startswith("ERROR") for line in failed):
+    if any(event.severity == dg.AssetCheckSeverity.ERROR for event in failed):
         print("quality gate blocked publishing; the previous publication is unchanged")
         return EXIT_GATE_BLOCKED
     print("the run failed before publishing; see the log above")

@@ -264,3 +264,18 @@ def test_names_that_differ_only_by_a_diacritic_are_two_people(tmp_path):
     parsed = _read(tmp_path, (hung, hu_ng))
     assert parsed.rejected.height == 0
     assert parsed.memberships["person_key"].n_unique() == 2
+
+
+def test_a_row_with_only_a_name_is_rejected_not_skipped(tmp_path):
+    lone = Person("Lý Văn Ba", "", None, "", (), "", "", "", "", "")
+    parsed = _read(tmp_path, (HUNG, lone, MAI), Layout(fmt="csv"))
+    assert parsed.rows_total == 3
+    assert [(r[0], r[2]) for r in _rejections(parsed)] == [(ROW + 1, "bad_birth_date")]
+
+
+def test_tcvn3_cells_that_also_read_as_unicode_are_decoded_in_a_tcvn3_sheet(tmp_path):
+    # "Cấp phó" in TCVN3 is "CÊp phã": valid Unicode letters on their own, TCVN3 by the company it keeps.
+    deputy = replace(MAI, full_name="Lương Văn Lộc", bodies=("Cấp phó",))
+    parsed = _read(tmp_path, (HUNG, deputy, MAI), Layout(encoding="tcvn3"))
+    assert parsed.rejected.is_empty()
+    assert parsed.memberships.filter(pl.col("source_row") == ROW + 1)["body_code"].to_list() == ["department_deputy"]

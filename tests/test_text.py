@@ -230,7 +230,8 @@ def test_fold_is_the_same_for_tcvn3_and_unicode():
 
 SERIES_CASES = [None, "", "  ", "Hoàng Thị Yến", "  Hoàng  Thị Yến ", "hoà", "quý", "Hoµng ThÞ YÕn", "NguyÔn",
                 unicodedata.normalize("NFD", "Nguyễn Văn Đức"), "Tr\u00adêng", "Ủy viên BCH", "TP. Lạng Sơn",
-                "Nam", "N÷", "Lò\u00a0Văn", "a\u200bb", "Müller", "HOµNG THÞ YÕN", "5 × 3", "hoà", None]
+                "Nam", "N÷", "Lò\u00a0Văn", "a\u200bb", "Müller", "HOµNG THÞ YÕN", "5 × 3", "hoà", "Lê Tú", "Néi dung",
+                "Sè TT", "Lò\tVăn\n", None]
 
 
 def test_clean_text_series_equals_clean_text():
@@ -284,3 +285,25 @@ def test_cleaning_a_clean_cell_changes_nothing(words, form, separator):
     cleaned = clean_text(cell)
     assert clean_text(cleaned) == cleaned
     assert fold(cleaned) == fold(cell)
+
+
+def test_a_sheet_of_tcvn3_cells_is_recognised_as_tcvn3():
+    from ingest.text import sheet_is_tcvn3
+
+    cells = pl.DataFrame({"c0": [encode_tcvn3(t) for t in ("Hoàng Thị Yến", "Nùng", "Cấp phó", "Đại học")]})
+    assert sheet_is_tcvn3(cells)
+
+
+def test_a_sheet_of_unicode_vietnamese_is_not_tcvn3():
+    from ingest.text import sheet_is_tcvn3
+
+    cells = pl.DataFrame({"c0": ["Hoàng Thị Yến", "Nùng", "Cấp phó", "Đại học", "Bế Văn Lộc"]})
+    assert not sheet_is_tcvn3(cells)
+
+
+def test_clean_cells_decodes_ambiguous_cells_only_in_a_tcvn3_sheet():
+    from ingest.text import clean_cells
+
+    ambiguous = pl.Series(["Cao Léc", "Ghi chó"])  # Cao Lộc, Ghi chú
+    assert clean_cells(ambiguous, tcvn3=True).to_list() == ["Cao Lộc", "Ghi chú"]
+    assert clean_cells(ambiguous, tcvn3=False).to_list() == ["Cao Léc", "Ghi chó"]
