@@ -6,6 +6,7 @@ tests. Files are parsed one at a time, so memory holds one workbook, never the w
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from ingest.status import Entry, Outcome, decide_statuses
 from ingest.submission import ParsedSubmission, read_submission
 
 Log = Callable[[str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ def _parse(receipt: Receipt, settings: Settings, reference: Reference) -> Parsed
         return read_submission(path, receipt.arrivals[0].file_name, reference, settings)
     except SubmissionError as error:
         return error
+    except Exception as error:  # one file the code cannot handle must not stop the others
+        logger.exception("unexpected error reading %s (%s)", receipt.arrivals[0].file_name, receipt.sha256)
+        return SubmissionError(
+            "internal_error",
+            f"Lỗi hệ thống khi đọc tệp, đã báo cho quản trị / unexpected error reading the file "
+            f"({type(error).__name__}); the operators have the details in the log",
+        )
 
 
 def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, settings: Settings) -> Outcome:

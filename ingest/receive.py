@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.files import write_atomically
+from ingest.files import copy_atomically, write_atomically
 
 # Office lock files and half-finished copies by common tools: not submissions.
 IGNORED_PREFIXES = ("~$", ".")
@@ -116,9 +115,7 @@ def receive(inbox_file: InboxFile, archive: Path) -> Receipt:
     )
     target = archive / receipt.archived_name
     if not target.exists():
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(inbox_file.path, temporary)
-        os.replace(temporary, target)
+        copy_atomically(inbox_file.path, target)
     if inbox_file.file_name not in {a.file_name for a in receipt.arrivals}:
         receipt.arrivals.append(Arrival(inbox_file.file_name, inbox_file.received_at))
         receipt.arrivals.sort(key=lambda a: (a.received_at, a.file_name))

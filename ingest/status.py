@@ -62,8 +62,9 @@ def decide_statuses(entries: list[Entry], outcomes: dict[str, Outcome], max_reje
                 entry,
                 "quarantined",
                 f"{outcome.rows_rejected}/{outcome.rows_total} dòng bị loại ({_share(outcome):.1%}), vượt ngưỡng "
-                f"{max_reject_share:.0%}: tệp bị tạm giữ, số liệu trước đó của đơn vị vẫn được dùng / "
-                f"rejected-row share above the {max_reject_share:.0%} limit: quarantined",
+                f"{max_reject_share:.0%}: tệp bị tạm giữ, số liệu đã chấp nhận trước đó (nếu có) vẫn được dùng / "
+                f"rejected-row share above the {max_reject_share:.0%} limit: quarantined; the unit's earlier "
+                f"accepted file, if any, still counts",
             )
         else:
             candidates.setdefault(outcome.as_of_date, []).append(index)

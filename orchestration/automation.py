@@ -25,6 +25,7 @@ def all_units_tags() -> dict[str, str]:
 
 def build_schedule(job) -> dg.ScheduleDefinition:
     @dg.schedule(job=job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE, name="nightly",
+                 default_status=dg.DefaultScheduleStatus.RUNNING,
                  description="Rebuild everything from what has arrived, as `cadre-warehouse run` does.")
     def nightly(context: dg.ScheduleEvaluationContext):
         return dg.RunRequest(run_key=None, tags=all_units_tags())

@@ -74,7 +74,10 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         """``dbt build``: seeds, models and their tests, in dependency order; failing tests block publishing."""
         settings = warehouse.export_to_environment()
         settings.work_database.parent.mkdir(parents=True, exist_ok=True)
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # A fixed target folder per warehouse: dbt reuses its partial parse from the last run instead of parsing the
+        # whole project again, and no per-run copy of the manifest piles up.
+        target = settings.warehouse / "work" / "dbt_target"
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
         failed = _failed_models(invocation.target_path / "run_results.json")
         if failed:
