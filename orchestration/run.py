@@ -52,7 +52,7 @@ def _print_submissions(settings: Settings) -> None:
 def _print_published(settings: Settings) -> None:
     with duckdb.connect(str(settings.published / "warehouse.duckdb"), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-        print(f"published {settings.published.resolve()}:")
+        print(f"published {settings.published} (release {settings.published.resolve().name}):")
         for table in tables:
             count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             print(f"  {table:24} {count:>8} rows")
