@@ -1,16 +1,21 @@
 """Ingest the inbox for some reporting units: receive, parse, decide statuses, write the lake and feedback.
 
 This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
-tests. Files are parsed one at a time, so memory holds one workbook, never the whole inbox.
+tests. Files are parsed one at a time (one per core in worker processes when many are new), so memory holds one
+workbook per process, never the whole inbox.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from functools import partial
+from multiprocessing import get_context
 
 from ingest import lake
 from ingest.errors import SubmissionError
@@ -23,6 +28,7 @@ from ingest.submission import ParsedSubmission, read_submission
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)
+PARALLEL_FROM_FILES = 16
 
 
 @dataclass(frozen=True)
@@ -67,21 +73,56 @@ def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, setting
     return outcome
 
 
-def _identify(receipt: Receipt, settings: Settings, reference: Reference, wanted: set[str], log: Log) -> None:
-    """Parse a file not yet identified by this parser version; store its rows at once if its unit is wanted."""
-    result = _parse(receipt, settings, reference)
+def _identified(receipt: Receipt, settings: Settings, wanted: set[str]) -> Receipt:
+    """Parse a file not yet identified by this parser version; store its rows at once if its unit is wanted.
+
+    Runs in a worker process when many files are new, so it returns the receipt it filled in."""
+    result = _parse(receipt, settings, load_reference())
     identity = result.identity
     receipt.unit_code = identity.unit_code if identity else None
     receipt.as_of_date = identity.as_of_date.isoformat() if identity else None
     receipt.error_code = result.code if isinstance(result, SubmissionError) else None
     receipt.error_message = result.message if isinstance(result, SubmissionError) else None
     receipt.identified_by = lake.parser_version()
-    save_receipt(settings.archive, receipt)
     if receipt.unit_code in wanted:
         _store(result, receipt, settings)
-    where = f"unit {receipt.unit_code}, as of {receipt.as_of_date}" if identity else "unit not identified"
+    return receipt
+
+
+def _workers(files: int) -> int:
+    """Worker processes for parsing ``files`` new files: one per core, none for a few files (a worker takes about
+    a second to start, and a few files take less)."""
+    return min(len(os.sched_getaffinity(0)), files) if files >= PARALLEL_FROM_FILES else 0
+
+
+def _record(receipt: Receipt, identified: Receipt, settings: Settings, log: Log) -> None:
+    vars(receipt).update(vars(identified))  # the same object unless a worker process filled in a copy
+    save_receipt(settings.archive, receipt)
+    where = f"unit {receipt.unit_code}, as of {receipt.as_of_date}" if receipt.unit_code else "unit not identified"
     problem = f" — refused: {receipt.error_code}" if receipt.error_code else ""
     log(f"read {receipt.arrivals[0].file_name}: {where}{problem}")
+
+
+def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], log: Log) -> None:
+    """Identify (and store, if wanted) every stale file, one workbook per process in memory at a time.
+
+    Many new files are parsed by worker processes, one per core. If a file kills its worker (a reader crash, not a
+    refusal), the files not yet recorded are read again here, one at a time, logging ``[i/n] identifying`` before
+    each: the culprit is then the file being read after the last ``read`` line (docs/operations.md)."""
+    done, workers = 0, _workers(len(stale))
+    parse = partial(_identified, settings=settings, wanted=wanted)
+    if workers > 1:
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                for identified in pool.map(parse, stale):
+                    log(f"[{done + 1}/{len(stale)}] identifying")
+                    _record(stale[done], identified, settings, log)
+                    done += 1
+        except BrokenProcessPool:
+            log(f"a reader process died after {done} file(s); reading the others one at a time")
+    for index in range(done, len(stale)):
+        log(f"[{index + 1}/{len(stale)}] identifying")
+        _record(stale[index], parse(stale[index]), settings, log)
 
 
 def _submission_row(entry: Entry, status, outcome: Outcome, unit_code: str | None) -> dict:
@@ -152,9 +193,7 @@ def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, lo
     receipts = load_receipts(settings.archive) if settings.archive.is_dir() else []
     version = lake.parser_version()
     stale = [r for r in receipts if r.identified_by != version]
-    for index, receipt in enumerate(stale, start=1):
-        log(f"[{index}/{len(stale)}] identifying")
-        _identify(receipt, settings, reference, wanted, log)
+    _identify_all(stale, settings, wanted, log)
     results = []
     for unit_code in sorted(wanted):
         rows = _unit_rows(unit_code, [r for r in receipts if r.unit_code == unit_code], settings, reference)

@@ -28,6 +28,7 @@ class Settings:
     max_uncompressed_bytes: int
     max_rows: int
     max_columns: int
+    max_cells: int
 
     @property
     def archive(self) -> Path:
@@ -85,5 +86,6 @@ def load_settings(
         max_uncompressed_bytes=int(_number(env, "CADRE_MAX_UNCOMPRESSED_MB", "200", float) * 1024 * 1024),
         max_rows=int(_number(env, "CADRE_MAX_ROWS", "300000", int)),
         max_columns=int(_number(env, "CADRE_MAX_COLUMNS", "200", int)),
+        max_cells=int(_number(env, "CADRE_MAX_CELLS", "5000000", int)),
     )
 

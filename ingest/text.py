@@ -247,6 +247,10 @@ _UNICODE_ONLY = f"[{''.join(c for c in _VIETNAMESE_LETTERS if c not in _SHOWN_LE
 _TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in _VIETNAMESE_LETTERS} | {" ": ""}
 
 
+# Up to this many distinct values, the scalar rules cost less than the vectorised passes (each compiles its regex).
+FEW_VALUES = 64
+
+
 def _finish(quick: pl.Series, done: pl.Series, series: pl.Series, function: Callable[[str], str | None]) -> pl.Series:
     """``quick`` where ``done`` is true; elsewhere ``function`` of ``series``, called once per distinct value."""
     rows = (~done).arg_true()
@@ -297,14 +301,21 @@ def _reads_as_words(series: pl.Series) -> pl.Series:
     return (series.str.contains(_WORDS) & _not_tcvn3(series)).fill_null(True)
 
 
-def fold_series(series: pl.Series) -> pl.Series:
-    """``fold`` for a String column: the same key for every non-null value (blank → ""); nulls stay null."""
-    series = _as_text(series)
+def _fold_distinct(series: pl.Series) -> pl.Series:
+    if series.len() <= FEW_VALUES:
+        return pl.Series([fold(v) for v in series.to_list()], dtype=pl.String)
     rows = (~_reads_as_words(series)).arg_true()
     rest = series.gather(rows)
     text, tidy = _tidied(rest)
     folded = _finish(_fold_letters(text), tidy & _reads_as_words(text), rest, fold)
     return _fold_letters(series).scatter(rows, folded)
+
+
+def fold_series(series: pl.Series) -> pl.Series:
+    """``fold`` for a String column: the same key for every non-null value (blank → ""); nulls stay null."""
+    series = _as_text(series)
+    distinct = series.drop_nulls().unique()
+    return series.replace_strict(distinct, _fold_distinct(distinct), default=None, return_dtype=pl.String)
 
 
 # A sheet typed in an ABC font is TCVN3 throughout, but many of its cells ("Cao Léc", "Ghi chó", "Sè TT") are
@@ -321,21 +332,42 @@ def sheet_is_tcvn3(cells: pl.DataFrame) -> bool:
         return False
     distinct = pl.concat(columns).drop_nulls().unique()
     distinct = distinct.filter(~distinct.str.contains(r"^[\x00-\x7f]*$"))
-    sure = sum(looks_like_tcvn3(v) for v in distinct.to_list())
     unicode = int(distinct.str.contains(f"{_UNICODE_ONLY}|[\u0300-\u036f]").sum())
-    return sure >= MIN_TCVN3_CELLS and unicode <= UNICODE_CELLS_TOLERATED * sure
+
+    def decided(sure: int) -> bool:
+        return sure >= MIN_TCVN3_CELLS and unicode <= UNICODE_CELLS_TOLERATED * sure
+
+    # Only cells with a TCVN3 character can be sure ones: when even all of them would not be enough (any Unicode
+    # sheet with a few names in it), no cell needs the word-by-word test; otherwise stop once there are enough.
+    candidates = distinct.filter(distinct.str.contains(_ABC_CHAR.pattern))
+    if not decided(candidates.len()):
+        return False
+    sure = 0
+    for value in candidates.to_list():
+        sure += looks_like_tcvn3(value)
+        if decided(sure):
+            return True
+    return False
+
+
+def _clean_distinct(distinct: pl.Series, tcvn3: bool) -> pl.Series:
+    if tcvn3:
+        abc = re.escape("".join(_ABC))
+        could_be = distinct.str.contains(f"^[\\x00-\\x7f{abc}]*$") & distinct.str.contains(f"[{abc}]")
+        rows = could_be.fill_null(False).arg_true()
+        decoded = map_distinct(distinct.gather(rows), decode_tcvn3)
+        distinct = distinct.clone().scatter(rows, decoded)
+    return clean_text_series(distinct)
 
 
 def clean_cells(series: pl.Series, tcvn3: bool) -> pl.Series:
     """``clean_text_series``; in a TCVN3 sheet every cell that TCVN3 can spell is decoded first."""
     series = _as_text(series)
-    if tcvn3:
-        abc = re.escape("".join(_ABC))
-        could_be = series.str.contains(f"^[\\x00-\\x7f{abc}]*$") & series.str.contains(f"[{abc}]")
-        rows = could_be.fill_null(False).arg_true()
-        decoded = map_distinct(series.gather(rows), decode_tcvn3)
-        series = series.clone().scatter(rows, decoded)
-    return clean_text_series(series)
+    # Cleaning is cell by cell, and a roster repeats most of its cells (bodies, levels, places): each distinct value
+    # is cleaned once, then put back in every row that has it.
+    distinct = series.drop_nulls().unique()
+    cleaned = _clean_distinct(distinct, tcvn3)
+    return series.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
 def map_distinct(series: pl.Series, function: Callable[[str], str | None]) -> pl.Series:

@@ -20,11 +20,12 @@ TERM = r"(\d{4})\s*[-–—/]\s*(\d{4})"
 GENDERS = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
 
 
-def _ymd(text: pl.Expr, pattern: str, year: int, month: int, day: int) -> pl.Expr:
+def _ymd(groups: pl.Expr, year: str, month: str, day: str) -> pl.Expr:
+    """'yyyy-mm-dd' from the numbered groups of one ``str.extract_groups`` (one regex pass, not three)."""
     return pl.concat_str(
-        text.str.extract(pattern, year).str.zfill(4),
-        text.str.extract(pattern, month).str.zfill(2),
-        text.str.extract(pattern, day).str.zfill(2),
+        groups.struct.field(year).str.zfill(4),
+        groups.struct.field(month).str.zfill(2),
+        groups.struct.field(day).str.zfill(2),
         separator="-",
     )
 
@@ -37,8 +38,8 @@ def _serial_date(text: pl.Expr) -> pl.Expr:
 
 def parse_birth(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(birth_date, birth_year) from one birth cell; birth_date is null when only a year was written."""
-    iso = _ymd(text, ISO_DATE, 1, 2, 3)
-    dmy = _ymd(text, DAY_MONTH_YEAR, 3, 2, 1)
+    iso = _ymd(text.str.extract_groups(ISO_DATE), "1", "2", "3")
+    dmy = _ymd(text.str.extract_groups(DAY_MONTH_YEAR), "3", "2", "1")
     day = pl.coalesce(pl.coalesce(iso, dmy).str.to_date("%Y-%m-%d", strict=False), _serial_date(text))
     year = pl.coalesce(day.dt.year(), text.str.extract(BARE_YEAR, 1).cast(pl.Int32, strict=False))
     return day, year.cast(pl.Int32)

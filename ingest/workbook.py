@@ -3,13 +3,16 @@
 Every sheet comes back as a polars DataFrame of strings (columns ``c0``, ``c1``, …) whose row ``i`` is the
 spreadsheet's row ``i + 1``, so row numbers in feedback are the ones the clerk sees in Excel. Excel dates arrive as
 ISO text (``1980-05-01 00:00:00``) and formulas as their cached values: nothing is ever evaluated.
+
+Size limits (docs/operations.md) are checked before a parser holds the file: the file's size on disk, and for an
+.xlsx the inflated size of its parts and the reach of each visible sheet (``ingest.xlsx_package``), so memory stays
+bounded whatever a file claims or contains. Hidden sheets are never read (docs/submission-format.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import polars as pl
 
 from ingest.errors import SubmissionError
 from ingest.settings import Settings
+from ingest.xlsx_package import SheetExtent, check_extent, measure_xlsx, too_large
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xls", ".csv"}
 ZIP_MAGIC = b"PK\x03\x04"
@@ -30,23 +34,6 @@ ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 class Sheet:
     name: str
     cells: pl.DataFrame
-
-
-def _refuse_zip_bomb(path: Path, limit: int) -> None:
-    """Check declared uncompressed sizes before calamine inflates anything."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            declared = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise SubmissionError(
-            "not_a_spreadsheet", "Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete"
-        ) from None
-    if declared > limit:
-        raise SubmissionError(
-            "too_large",
-            f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB / "
-            f"the workbook inflates to {declared // 2**20} MB, over the {limit // 2**20} MB limit",
-        )
 
 
 def _check_magic(path: Path, suffix: str) -> None:
@@ -70,32 +57,52 @@ def _frame(rows: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
 
 
-def _read_csv(path: Path, name: str) -> list[Sheet]:
+def _read_csv(path: Path, name: str, settings: Settings) -> list[Sheet]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SubmissionError(
             "not_utf8", "Tệp CSV phải lưu bằng mã UTF-8 / a CSV submission must be saved as UTF-8"
         ) from None
-    rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text))]
+    rows, width = [], 0
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            rows.append([cell if cell.strip() else None for cell in row])
+            width = max(width, len(row))
+            check_extent(name, len(rows), width, settings)  # stops reading at the first row over a limit
+    except csv.Error as error:
+        raise SubmissionError(
+            "not_a_spreadsheet", f"Tệp CSV không đọc được / the CSV file cannot be read ({error})"
+        ) from None
     return [Sheet(name, _frame(rows))]
 
 
-def _read_excel(path: Path) -> list[Sheet]:
+def _unreadable(error: BaseException) -> SubmissionError:
+    return SubmissionError(
+        "not_a_spreadsheet", f"Không đọc được bảng tính / the workbook cannot be read ({type(error).__name__})"
+    )
+
+
+def _read_excel(path: Path, extents: list[SheetExtent] | None) -> list[Sheet]:
+    """Visible sheets; ``extents`` (an .xlsx's, already checked) says which those are before any is loaded."""
+    hidden = {e.name for e in extents or [] if not e.visible}
+    sheets = []
     try:
         reader = fastexcel.read_excel(path)
-    except Exception as error:  # calamine raises several error types for unreadable workbooks
-        raise SubmissionError(
-            "not_a_spreadsheet", f"Không đọc được bảng tính / the workbook cannot be read ({type(error).__name__})"
-        ) from None
-    sheets = []
-    for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        # Hidden sheets hold lookup lists and old templates; the policy (docs/submission-format.md) is to ignore them.
-        if sheet.visible != "visible":
-            continue
-        cells = sheet.to_polars()
-        sheets.append(Sheet(name, cells.rename({old: f"c{j}" for j, old in enumerate(cells.columns)})))
+        for name in reader.sheet_names:
+            # Hidden sheets hold lookup lists and old templates; the policy (docs/submission-format.md) is to
+            # ignore them, and an .xlsx's are not even loaded.
+            if name in hidden:
+                continue
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            if sheet.visible != "visible":
+                continue
+            cells = sheet.to_polars()
+            sheets.append(Sheet(name, cells.rename({old: f"c{j}" for j, old in enumerate(cells.columns)})))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 — calamine raises many error types, and panics (BaseException)
+        raise _unreadable(error) from None
     return sheets
 
 
@@ -112,16 +119,15 @@ def read_sheets(path: Path, settings: Settings, file_name: str | None = None) ->
             f"Chỉ nhận tệp .xlsx, .xls hoặc .csv, không nhận {suffix or 'tệp không đuôi'} / "
             f"only .xlsx, .xls and .csv files are accepted",
         )
+    size, limit = path.stat().st_size, settings.max_uncompressed_bytes
+    if size > limit:
+        raise too_large(f"Tệp nặng {size // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
+                        f"the file is {size // 2**20} MB, over the {limit // 2**20} MB limit")
     _check_magic(path, suffix)
-    if suffix == ".xlsx":
-        _refuse_zip_bomb(path, settings.max_uncompressed_bytes)
-    sheets = _read_csv(path, Path(file_name or path.name).stem) if suffix == ".csv" else _read_excel(path)
-    for sheet in sheets:
-        rows, columns = sheet.cells.shape
-        if rows > settings.max_rows or columns > settings.max_columns:
-            raise SubmissionError(
-                "too_large",
-                f"Trang '{sheet.name}' có {rows} dòng × {columns} cột, vượt giới hạn {settings.max_rows} × "
-                f"{settings.max_columns} / sheet '{sheet.name}' exceeds the row or column limit",
-            )
+    if suffix == ".csv":
+        return _read_csv(path, Path(file_name or path.name).stem, settings)
+    extents = measure_xlsx(path, settings) if suffix == ".xlsx" else None
+    sheets = _read_excel(path, extents)
+    for sheet in sheets:  # an .xls is bounded by its format (65,536 × 256); its limits are checked once loaded
+        check_extent(sheet.name, *sheet.cells.shape, settings)
     return sheets

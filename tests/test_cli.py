@@ -37,9 +37,8 @@ def test_run_prints_one_summary_line_per_demo_file(demo_published, demo_run):
     files = demo_files()
     assert len(files) == 22
     for f in files:
-        pattern = re.compile(
-            rf"^{re.escape(f.file_name[:44])} +{f.unit_code} +{f.as_of.isoformat()} +(\d+) +(\d+)  ({'|'.join(STATUSES)})$"
-        )
+        pattern = re.compile(rf"^{re.escape(f.file_name[:44])} +{f.unit_code} +{f.as_of.isoformat()}"
+                             rf" +(\d+) +(\d+)  ({'|'.join(STATUSES)})$")
         matches = [m for line in lines if (m := pattern.match(line))]
         assert len(matches) == 1, f"{f.file_name}: {len(matches)} summary lines"
         accepted, rejected, status = matches[0].groups()

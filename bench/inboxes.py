@@ -1,0 +1,167 @@
+"""Synthetic inboxes for the benchmark: the demo's invented people, at province, national and one-workbook scale.
+
+Every file goes through the real submission contract: district units of the units seed (Lạng Sơn's 11), an as-of
+date in the title block or the file name, and the messy forms of ``ingest.demo.forms`` (split Nam/Nữ birth
+columns, TCVN3 and NFD text, dates as text or bare years, short headers, column numbers, footers, cover sheets, one
+row per body, old tone marks), with a few rows in some files that the reader must reject. The national scale is
+the 11 Lạng Sơn units × 64 monthly as-of dates (the 15th, 2020-01 … 2025-04): the units seed stays the real one, so nothing in
+the warehouse is changed for the benchmark.
+
+All files are .xlsx, so the two baselines (unzipping the sheet XML; pandas + openpyxl) apply to every one; .xls and
+.csv forms are exercised by the demo inbox and the tests. Inboxes are written once into ``bench/work/inbox/`` and
+reused while the generator (this file, ``ingest/demo/`` and the seeds) is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from ingest.demo.forms import Layout, Person, Roster, write_roster
+from ingest.demo.people import FAMILY, GIVEN, MIDDLE, _broken, _Clerk, _posts, district_units
+from ingest.settings import REPO_ROOT, SEEDS_DIR
+
+WORK = Path(__file__).resolve().parent / "work"
+
+# The messy forms, xlsx only, cycled over the files of a scale.
+LAYOUTS = (
+    Layout(footer=True),
+    Layout(birth_columns="split", footer=True, column_numbers=True),
+    Layout(date_style="dmy", headers="short", bodies_per_row="one_per_row", gender_style="upper"),
+    Layout(birth_columns="split", encoding="tcvn3", column_numbers=True, footer=True),
+    Layout(date_style="dmy", encoding="nfd", cover_sheet=True),
+    Layout(date_style="iso", headers="short", title_block=False, bodies_per_row="one_per_row", gender_style="mf"),
+    Layout(date_style="year", encoding="tcvn3", date_title="plain", cover_sheet=True),
+    Layout(old_tone_marks=True, cover_sheet=True, footer=True),
+    Layout(date_style="year", old_tone_marks=True, bodies_per_row="one_per_row", gender_style="lower"),
+    Layout(birth_columns="split", date_style="dmy", encoding="nfd", headers="short", column_numbers=True),
+    Layout(title_block=False, body_separator="; "),
+)
+# Defects the reader must reject, put into every third file (well under the 5 % quarantine limit).
+BAD_ROWS = {"missing_name": 2, "bad_birth_date": 2, "age_out_of_range": 1, "unknown_ethnicity": 2,
+            "unknown_body": 1, "missing_gender": 1}
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    as_of_dates: tuple[date, ...]
+    rows_per_file: int
+    units: int  # how many of the seed's district units
+
+
+def _monthly(first: date, count: int) -> tuple[date, ...]:
+    """``count`` as-of dates a month apart from ``first`` (the same day of each month)."""
+    months = [first.month - 1 + i for i in range(count)]
+    return tuple(date(first.year + m // 12, m % 12 + 1, first.day) for m in months)
+
+
+SCALES = {
+    "province": Scale("province", (date(2024, 12, 31),), 2_000, 11),
+    "national": Scale("national", _monthly(date(2020, 1, 15), 64), 3_500, 11),
+    "large_workbook": Scale("large_workbook", (date(2024, 12, 31),), 200_000, 1),
+}
+
+
+class _AnyName(set):
+    """The demo clerk keeps names unique within a roster; at 200,000 rows there are not enough of them."""
+
+    def __contains__(self, name: object) -> bool:
+        return False
+
+
+def _name(rng: random.Random, gender: str) -> str:
+    second = f" {rng.choice(MIDDLE[gender])}" if rng.random() < 0.3 else ""
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])}{second} {rng.choice(GIVEN[gender])}"
+
+
+def _rows(person: Person, layout: Layout) -> int:
+    return len(person.bodies) if layout.bodies_per_row == "one_per_row" else 1
+
+
+def synthetic_people(unit_code: str, as_of: date, rows: int, layout: Layout, bad: bool) -> tuple[Person, ...]:
+    """People of one roster filling about ``rows`` sheet rows; the same arguments give the same people."""
+    unit = next(u for u in district_units() if u.code == unit_code)
+    rng = random.Random(f"bench:{unit_code}:{as_of.isoformat()}:{rows}")
+    clerk = _Clerk(rng, as_of, unit)
+    clerk.names = _AnyName()
+    posts = _posts(rng, unit)
+    people, filled = [], 0
+    while filled < rows:
+        post = posts[len(people) % len(posts)]
+        person = clerk.person(post, rng.random() < 0.3, rng.random() < 0.2)
+        person = replace(person, full_name=_name(rng, person.gender or "M"))
+        people.append(person)
+        filled += _rows(person, layout)
+    for reason, count in BAD_ROWS.items() if bad else ():
+        if reason == "missing_gender" and layout.birth_columns == "split":
+            continue  # the form has no place for a person without a sex
+        for _ in range(count):
+            people.insert(rng.randint(1, len(people) - 1), _broken(people[rng.randrange(len(people))], reason, as_of))
+    return tuple(people)
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: Path
+    unit_code: str
+    unit_title: str
+    as_of: date
+    rows: int
+    layout: Layout
+    bad: bool
+
+
+def plan(scale: Scale, folder: Path) -> list[Planned]:
+    units = district_units()[: scale.units]
+    files = []
+    for i, (as_of, unit) in enumerate((d, u) for d in scale.as_of_dates for u in units):
+        layout = LAYOUTS[i % len(LAYOUTS)] if scale.name != "large_workbook" else LAYOUTS[1]
+        name = f"{unit.code}_{as_of.isoformat()}.xlsx"
+        files.append(Planned(folder / name, unit.code, unit.name, as_of, scale.rows_per_file, layout, i % 3 == 1))
+    return files
+
+
+def write_planned(item: Planned) -> Path:
+    people = synthetic_people(item.unit_code, item.as_of, item.rows, item.layout, item.bad)
+    return write_roster(item.path, Roster(item.unit_title, item.as_of, people), item.layout)
+
+
+def _generator_version() -> str:
+    digest = hashlib.sha256()
+    sources = [Path(__file__), *sorted((REPO_ROOT / "ingest" / "demo").glob("*.py")), *sorted(SEEDS_DIR.glob("*.csv"))]
+    for path in sources:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def inbox(scale_name: str, workers: int = 2, log=print) -> Path:
+    """The inbox folder of a scale, written now unless an identical one is already there."""
+    scale = SCALES[scale_name]
+    folder = WORK / "inbox" / scale_name
+    stamp = folder / ".generator.json"
+    wanted = {"version": _generator_version(), "scale": scale_name}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    planned = plan(scale, folder)
+    log(f"writing the {scale_name} inbox: {len(planned)} file(s) × ~{scale.rows_per_file:,} rows → {folder}")
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(write_planned, planned, chunksize=4))
+    stamp.write_text(json.dumps(wanted))  # hidden name: the inbox scan skips it
+    return folder
+
+
+def changed_file(scale_name: str, target: Path) -> Path:
+    """A corrected resubmission of the first district's latest national file (other people, same unit and date)."""
+    original = plan(SCALES[scale_name], target)[-SCALES[scale_name].units]
+    item = replace(original, rows=original.rows + 7, bad=False,
+                   path=target / f"{original.unit_code}_{original.as_of.isoformat()}_v2.xlsx")
+    return write_planned(item)

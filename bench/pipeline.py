@@ -1,0 +1,131 @@
+"""Run the real pipeline once in this process and write where the time went as JSON (a child of ``python -m bench``).
+
+``full``: ``cadre-warehouse run`` itself (``orchestration.cli.main``), the job over every unit. ``partition``: what the
+inbox sensor launches for one district's new file, the same job on that unit's partition. Nothing in the pipeline is
+changed: the stages are timed by wrapping the functions that do them, and the Dagster steps by their events.
+
+    python -m bench.pipeline full|partition INBOX WAREHOUSE OUT.json [UNIT]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+TIMERS: dict[str, float] = {"read": 0.0, "parse": 0.0, "write_lake": 0.0}
+
+
+def _timed(module, name: str, timer: str) -> None:
+    original = getattr(module, name)
+
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            TIMERS[timer] += time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+
+
+def _instrument() -> list:
+    """Wrap read (calamine), parse (read + clean) and the lake writes; keep the ephemeral Dagster instance."""
+    import ingest.lake
+    import ingest.pipeline
+    import ingest.submission
+    import orchestration.run
+
+    _timed(ingest.submission, "read_sheets", "read")
+    _timed(ingest.pipeline, "read_submission", "parse")
+    _timed(ingest.lake, "write_rows", "write_lake")
+    instances = []
+    make_instance = orchestration.run._instance
+
+    def keep_instance():
+        instances.append(make_instance())
+        return instances[-1]
+
+    orchestration.run._instance = keep_instance
+    return instances
+
+
+def _partition_run(inbox: str, warehouse: str, unit: str) -> int:
+    """The run the inbox sensor requests for a unit's new file (run_key and partition as in automation.py)."""
+    import os
+
+    from ingest.settings import load_settings
+    from orchestration.assembly import JOB_NAME, build_definitions
+    import orchestration.run
+
+    settings = load_settings(inbox=inbox, warehouse=warehouse)
+    os.environ["CADRE_INBOX"], os.environ["CADRE_WAREHOUSE"] = str(settings.inbox), str(settings.warehouse)
+    job = build_definitions(settings).resolve_job_def(JOB_NAME)
+    result = job.execute_in_process(instance=orchestration.run._instance(), partition_key=unit, raise_on_error=False)
+    return 0 if result.success else 1
+
+
+def _step_seconds(instance) -> tuple[dict[str, float], float | None]:
+    """Wall time of each Dagster step (STEP_START to its end), and when the run started (perf_counter clock)."""
+    import dagster as dg
+
+    run = instance.get_runs(limit=1)[0]
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    run_start = None
+    ends = (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+    for entry in instance.all_logs(run.run_id):
+        kind = entry.dagster_event.event_type if entry.dagster_event else None
+        if kind == dg.DagsterEventType.RUN_START:
+            run_start = entry.timestamp
+        elif kind == dg.DagsterEventType.STEP_START:
+            started[entry.step_key] = entry.timestamp
+        elif kind in ends and entry.step_key in started:
+            seconds[entry.step_key] = entry.timestamp - started[entry.step_key]
+    offset = time.time() - time.perf_counter()
+    return seconds, (run_start - offset if run_start else None)
+
+
+def _rows(warehouse: Path) -> tuple[int, int]:
+    import polars as pl
+
+    frame = pl.read_parquet(warehouse / "lake" / "submissions" / "unit=*" / "submissions.parquet")
+    counted = frame.filter(pl.col("status") != "duplicate")
+    return int(counted["rows_total"].sum()), int(frame.height)
+
+
+def main(argv: list[str]) -> int:
+    mode, inbox, warehouse, out = argv[:4]
+    import_start = time.perf_counter()
+    instances = _instrument()
+    import orchestration.assembly  # noqa: F401  (dagster, dagster-dbt, dbt, duckdb, polars: timed as imports)
+    imports_s = time.perf_counter() - import_start
+    from orchestration.cli import main as cli_main
+
+    if mode == "full":
+        code = cli_main(["run", "--inbox", inbox, "--warehouse", warehouse])
+    else:
+        code = _partition_run(inbox, warehouse, argv[4])
+    finished = time.perf_counter()
+    steps, run_start = _step_seconds(instances[-1])
+    rows, files = _rows(Path(warehouse))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report = {
+        "exit_code": code, "rows": rows, "files": files,
+        "in_process_s": finished - STARTED, "imports_s": imports_s,
+        "before_run_s": (run_start - STARTED) if run_start else None,
+        "steps_s": steps, "timers_s": TIMERS,
+        "rss_mb": {"pipeline": round(own, 1), "largest_child": round(children, 1)},
+    }
+    Path(out).write_text(json.dumps(report, indent=1))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,292 @@
+"""Measure an .xlsx package before anything parses it: its parts, what they really inflate to, and how far each
+visible sheet reaches.
+
+calamine (under fastexcel) reads the shared strings whole and lays a sheet out as one rectangle from its first to its
+last used cell: a 2 KB file with cells in A1 and XFD1048576 asks it for 17 billion cells and aborts the process, and
+a part whose zip header understates its size inflates past any check on the declared sizes. So every part is inflated
+here first, as a stream (one chunk in memory at a time), and refused as soon as it inflates to more than it declares;
+each visible sheet's cell references are scanned for the last row and column calamine would lay out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO
+
+from ingest.errors import SubmissionError
+
+if TYPE_CHECKING:
+    from ingest.settings import Settings
+
+CHUNK = 1 << 20
+# An Excel workbook has a few dozen parts; more, or a central directory this large, is no workbook (and listing it
+# would itself take gigabytes).
+MAX_PARTS = 10_000
+MAX_CENTRAL_DIRECTORY = 8 << 20
+# No legitimate tag or cell text is this long; an unfinished one growing past it is refused, so a scan holds at most
+# one chunk and this much.
+MAX_TAG = 1 << 20
+WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
+
+ROW_TAG = re.compile(rb'<row r="(\d+)"')
+CELL_COLUMNS = re.compile(rb'<c r="([A-Z]+)\d')
+CELL_ROWS = re.compile(rb'<c r="[A-Z]+(\d+)"')
+ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]*)(\d+)["']""")
+SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """A sheet as calamine would lay it out: its last used row and column (1-based), and whether it is visible."""
+
+    name: str
+    visible: bool
+    rows: int
+    columns: int
+
+
+def damaged(detail: str) -> SubmissionError:
+    return SubmissionError(
+        "not_a_spreadsheet",
+        f"Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete ({detail})",
+    )
+
+
+def too_large(detail_vi: str, detail_en: str) -> SubmissionError:
+    return SubmissionError("too_large", f"{detail_vi} / {detail_en}")
+
+
+def _check_central_directory(handle: BinaryIO) -> None:
+    """Refuse a package whose end record announces more parts than a workbook has, before zipfile lists them."""
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - (1 << 16) - 22))
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise damaged("no zip directory")
+    entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    if entries > MAX_PARTS or directory_size > MAX_CENTRAL_DIRECTORY:
+        raise too_large(f"Tệp có quá nhiều phần ({entries})", f"the package has too many parts ({entries})")
+
+
+def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes, a chunk at a time; refused if it inflates to more (or less) than its header declares."""
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise damaged(f"part {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced = info.compress_size, 0
+    try:
+        while left > 0:
+            data = handle.read(min(CHUNK, left))
+            if not data:
+                raise damaged(f"part {info.filename} is cut short")
+            left -= len(data)
+            while data:
+                chunk, data = (inflater.decompress(data, CHUNK), inflater.unconsumed_tail) if inflater else (data, b"")
+                produced += len(chunk)
+                if produced > info.file_size:
+                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares")
+                yield chunk
+    except zlib.error:
+        raise damaged(f"part {info.filename} does not inflate") from None
+    if produced != info.file_size:
+        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares")
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    """Attributes by local name (``r:id`` → ``id``), values unescaped."""
+    return {name.rpartition(":")[2]: html.unescape(double or single)
+            for name, double, single in ATTRIBUTE.findall(tag)}
+
+
+def _sheets(parts: dict[str, bytes]) -> list[tuple[str, bool, str]]:
+    """(name, visible, part name) of every sheet the workbook lists, in its order."""
+    workbook = parts.get(WORKBOOK, b"").decode("utf-8", "replace")
+    relations = parts.get(WORKBOOK_RELATIONS, b"").decode("utf-8", "replace")
+    targets = {}
+    for tag in RELATIONSHIP.findall(relations):
+        attributes = _attributes(tag)
+        target = attributes.get("Target", "")
+        path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else PurePosixPath("xl") / target
+        parts_of_path: list[str] = []
+        for part in path.parts:  # "../worksheets/x.xml" as zip names spell it
+            if part == "..":
+                parts_of_path = parts_of_path[:-1]
+            elif part != ".":
+                parts_of_path.append(part)
+        targets[attributes.get("Id")] = "/".join(parts_of_path)
+    sheets = []
+    for tag in SHEET.findall(workbook):
+        attributes = _attributes(tag)
+        state = attributes.get("state", "visible")
+        sheets.append((attributes.get("name", "?"), state == "visible", targets.get(attributes.get("id"), "")))
+    return sheets
+
+
+@lru_cache(maxsize=256)
+def _cell_row_above(row: int) -> re.Pattern:
+    """A cell reference whose row number is greater than ``row``: a search, cheaper than reading every number."""
+    digits = str(row)
+    greater = [rf"[1-9]\d{{{len(digits)},}}"] + [
+        rf"{digits[:i]}[{int(d) + 1}-9]\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"
+    ]
+    return re.compile(rf'<c r="[A-Z]+0*(?:{"|".join(greater)})"'.encode())
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+class _Extent:
+    """The last row and column a sheet's XML reaches, fed a chunk at a time.
+
+    Well-formed sheets (every row and cell tag with an ``r`` reference written first, no namespace prefix) are read
+    with a few regular-expression passes per chunk. Any other chunk is read tag by tag, counting a row or cell
+    without a reference as one after the previous, so the result is never less than what calamine lays out.
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0
+        self.row_tags = 0
+        self.row = 0  # the current row, and the last column and cell count in it
+        self.column = self.cells_in_row = 0
+
+    def feed(self, text: bytes) -> None:
+        rows = ROW_TAG.findall(text)
+        columns = CELL_COLUMNS.findall(text)
+        simple = (text.count(b"<row") == len(rows) and text.count(b"<c") == len(columns)
+                  and b":c" not in text and b":row" not in text)
+        if not simple:
+            self._feed_tags(text)
+            return
+        self.row_tags += len(rows)
+        if rows:
+            self.rows = max(self.rows, max(map(int, set(rows))))
+        if columns:
+            # A cell below the last row tag is no well-formed sheet, but calamine would lay it out: read them all.
+            if _cell_row_above(self.rows).search(text):
+                self.rows = max(self.rows, max(map(int, set(CELL_ROWS.findall(text)))))
+            self.columns = max(self.columns, max(map(_column_number, set(columns))))
+        last_row = text.rfind(b"<row r=")
+        if last_row >= 0:
+            self.row, self.column, self.cells_in_row = int(rows[-1]), 0, 0
+        tail = columns[len(columns) - text.count(b"<c r=", max(last_row, 0)):]
+        if tail:
+            self.column = _column_number(tail[-1])
+            self.cells_in_row += len(tail)
+        self.rows = max(self.rows, self.row_tags)
+
+    def _feed_tags(self, text: bytes) -> None:
+        for kind, attributes in ANY_TAG.findall(text):
+            reference = REFERENCE.search(attributes)
+            if kind == b"row":
+                self.row_tags += 1
+                self.row = int(reference[2]) if reference else self.row + 1
+                self.column = self.cells_in_row = 0
+                self.rows = max(self.rows, self.row, self.row_tags)
+                continue
+            self.cells_in_row += 1
+            if reference and reference[1]:
+                self.column = _column_number(reference[1])
+                self.rows = max(self.rows, int(reference[2]))
+            else:
+                self.column += 1
+            self.columns = max(self.columns, self.column, self.cells_in_row)
+            self.rows = max(self.rows, self.row, self.row_tags)
+
+
+def check_extent(name: str, rows: int, columns: int, settings: Settings) -> None:
+    """Refuse a sheet reaching past the row, column or cell limit, saying which."""
+    if rows > settings.max_rows:
+        raise too_large(f"Trang '{name}' có hơn {settings.max_rows} dòng (giới hạn)",
+                        f"sheet '{name}' has more than {settings.max_rows} rows, the limit")
+    if columns > settings.max_columns:
+        raise too_large(f"Trang '{name}' có hơn {settings.max_columns} cột (giới hạn)",
+                        f"sheet '{name}' has more than {settings.max_columns} columns, the limit")
+    if rows * columns > settings.max_cells:
+        raise too_large(
+            f"Trang '{name}' trải trên {rows} dòng × {columns} cột, hơn {settings.max_cells} ô (giới hạn)",
+            f"sheet '{name}' spans {rows} rows × {columns} columns, more than {settings.max_cells} cells, the limit",
+        )
+
+
+def _scan(chunks: Iterator[bytes], check: Callable[[int, int], None]) -> tuple[int, int]:
+    """The extent of a sheet's XML; ``check`` sees it grow after every chunk, so a refusal stops the scan early."""
+    extent, tail = _Extent(), b""
+    for chunk in chunks:
+        text = tail + chunk
+        cut = text.rfind(b"<")  # everything before the last "<" is whole tags and text
+        extent.feed(text[:cut] if cut >= 0 else text)
+        tail = text[cut:] if cut >= 0 else b""
+        if len(tail) > MAX_TAG:
+            raise damaged("a tag or cell text longer than any workbook holds")
+        check(extent.rows, extent.columns)
+    extent.feed(tail)
+    check(extent.rows, extent.columns)
+    return extent.rows, extent.columns
+
+
+def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
+    """Every sheet the workbook lists, in its order, with how far it reaches.
+
+    Raises SubmissionError ``too_large`` when the parts declare more than the inflated-size limit in all, or a
+    visible sheet reaches past the row, column or cell limit (``check_extent``); ``not_a_spreadsheet`` when the
+    package is damaged or a part inflates to more than it declares. Reads the file once, holding one chunk of it at
+    a time, and stops at the first refusal.
+    """
+    limit = settings.max_uncompressed_bytes
+    with path.open("rb") as handle:
+        _check_central_directory(handle)
+        try:
+            infos = zipfile.ZipFile(handle).infolist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise damaged("unreadable zip directory") from None
+        declared = sum(info.file_size for info in infos)
+        if declared > limit:
+            raise too_large(
+                f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
+                f"the workbook inflates to {declared // 2**20} MB, over the {limit // 2**20} MB limit",
+            )
+        small = {info.filename: b"".join(_inflated(handle, info)) for info in infos
+                 if info.filename in (WORKBOOK, WORKBOOK_RELATIONS)}
+        listed = _sheets(small)
+        # Sheets are scanned where the workbook says they are, and everything under worksheets/ in any case: a
+        # visible sheet whose part cannot be placed is taken to reach as far as the farthest one.
+        wanted = {part for _, _, part in listed} | {i.filename for i in infos if i.filename.startswith(WORKSHEETS)}
+        names = {part: name for name, visible, part in listed if visible}
+        extents = {}
+        for info in infos:
+            if info.filename in wanted:  # a name twice in the zip: keep the farther reach
+                name = names.get(info.filename)
+                check = partial(check_extent, name, settings=settings) if name else lambda rows, columns: None
+                rows, columns = _scan(_inflated(handle, info), check)
+                before = extents.get(info.filename, (0, 0))
+                extents[info.filename] = (max(rows, before[0]), max(columns, before[1]))
+            elif info.filename not in small:
+                for _ in _inflated(handle, info):  # checked, not kept
+                    pass
+    farthest = (max((r for r, _ in extents.values()), default=0), max((c for _, c in extents.values()), default=0))
+    for name, visible, part in listed:
+        if visible and part not in extents:
+            check_extent(name, *farthest, settings)
+    return [SheetExtent(name, visible, *extents.get(part, farthest)) for name, visible, part in listed]

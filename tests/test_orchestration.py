@@ -1,0 +1,206 @@
+"""The Dagster wiring: what the code location holds, when the job runs, and what a run of one unit may touch.
+
+Definitions are loaded as the webserver and daemon load them (workspace.yaml) and as Python objects; the sensor and
+the lake asset run for real on small rosters built here; the full run is the session's demo run (conftest), which
+the CLI executes in-process through ``run_warehouse_job`` with DAGSTER_HOME set, so its events can be read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from expectations.runner import load_suites
+from ingest.pipeline import ingest_inbox
+from ingest.settings import load_settings
+from orchestration.assembly import JOB_NAME
+from orchestration.definitions import defs
+from orchestration.ingest_assets import LAKE_TABLES, lake
+from orchestration.resources import WarehouseResource
+
+REPO = Path(__file__).resolve().parents[1]
+LAKE_MEMBERSHIPS = dg.AssetKey(["lake", "memberships"])
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def _seed_unit_codes() -> list[str]:
+    """Units that report (every unit with a parent), read straight from the seed."""
+    with (REPO / "dbt_project" / "seeds" / "units.csv").open(encoding="utf-8", newline="") as handle:
+        return sorted(row["unit_code"] for row in csv.DictReader(handle) if row["parent_code"])
+
+
+def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
+    seen, todo = set(), [key]
+    while todo:
+        for parent in graph.get(todo.pop()).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def test_workspace_yaml_loads_the_code_location(clean_env, tmp_path):
+    (tmp_path / "dagster_home").mkdir()
+    env = clean_env({"CADRE_INBOX": str(tmp_path / "inbox"), "CADRE_WAREHOUSE": str(tmp_path / "warehouse"),
+                     "DAGSTER_HOME": str(tmp_path / "dagster_home")})
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Validation successful for code location cadre_warehouse" in output
+
+
+def test_lake_assets_are_partitioned_by_the_units_of_the_seed(graph):
+    units = _seed_unit_codes()
+    assert len(units) == 11
+    for table in LAKE_TABLES:
+        assert graph.get(dg.AssetKey(["lake", table])).partitions_def.get_partition_keys() == units
+
+
+def test_dbt_models_continue_the_lineage_from_the_lake(graph):
+    keys = graph.get_all_asset_keys()
+    for model in ("stg_memberships", "int_memberships", "indicators"):
+        assert dg.AssetKey([model]) in keys, model
+    assert LAKE_MEMBERSHIPS in graph.get(dg.AssetKey(["stg_memberships"])).parent_keys
+    assert dg.AssetKey(["stg_memberships"]) in graph.get(dg.AssetKey(["int_memberships"])).parent_keys
+    assert {LAKE_MEMBERSHIPS, dg.AssetKey(["int_memberships"])} <= _ancestors(graph, dg.AssetKey(["indicators"]))
+
+
+def test_every_great_expectations_suite_is_a_blocking_check_on_its_model(graph):
+    suites = load_suites()
+    assert {s.name for s in suites} >= {"indicators", "memberships", "submissions"}
+    for suite in suites:
+        key = dg.AssetCheckKey(dg.AssetKey([suite.table]), f"gx_{suite.name}")
+        assert key in graph.asset_check_keys, key
+        assert graph.get_check_spec(key).blocking, key
+    assert dg.AssetCheckKey(dg.AssetKey(["indicators"]), "gx_indicators") in graph.asset_check_keys
+
+
+def test_published_comes_after_indicators_and_every_checked_table(graph):
+    parents = graph.get(dg.AssetKey(["published"])).parent_keys
+    checked = {key.asset_key for key in graph.asset_check_keys if key.name.startswith("gx_")}
+    assert dg.AssetKey(["indicators"]) in parents
+    assert checked <= parents
+    assert LAKE_MEMBERSHIPS in _ancestors(graph, dg.AssetKey(["published"]))
+
+
+def test_nightly_schedule_runs_every_unit_at_two_in_vietnam_time():
+    nightly = defs.resolve_schedule_def("nightly")
+    assert (nightly.cron_schedule, nightly.execution_timezone, nightly.job_name) == (
+        "0 2 * * *", "Asia/Ho_Chi_Minh", JOB_NAME)
+    request = nightly(dg.build_schedule_context())
+    units = _seed_unit_codes()
+    assert request.tags["dagster/asset_partition_range_start"] == units[0]
+    assert request.tags["dagster/asset_partition_range_end"] == units[-1]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _evaluate_inbox_sensor(inbox: Path, warehouse: Path, cursor: str | None):
+    context = dg.build_sensor_context(
+        cursor=cursor, definitions=defs,
+        resources={"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse))},
+    )
+    return defs.resolve_sensor_def("inbox").evaluate_tick(context)
+
+
+def test_inbox_sensor_requests_one_run_per_new_file_for_its_unit(write_small_roster, tmp_path):
+    inbox = tmp_path / "inbox"
+    cao_loc = write_small_roster(inbox / "cao_loc.xlsx", "Huyện Cao Lộc", date(2020, 10, 15))
+    bac_son = write_small_roster(inbox / "bac_son.xlsx", "Huyện Bắc Sơn", date(2020, 10, 15))
+    tick = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
+    requests = {r.run_key: r.partition_key for r in tick.run_requests}
+    assert requests == {_sha256(cao_loc): "183", _sha256(bac_son): "185"}
+    assert all(r.job_name in (None, JOB_NAME) for r in tick.run_requests)
+
+
+def test_inbox_sensor_requests_nothing_for_files_it_has_seen(write_small_roster, tmp_path):
+    inbox = tmp_path / "inbox"
+    write_small_roster(inbox / "cao_loc.xlsx", "Huyện Cao Lộc", date(2020, 10, 15))
+    first = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
+    assert len(first.run_requests) == 1
+    second = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=first.cursor)
+    assert not second.run_requests
+    newer = write_small_roster(inbox / "cao_loc_2021.xlsx", "Huyện Cao Lộc", date(2021, 6, 30))
+    third = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=second.cursor)
+    assert [(r.run_key, r.partition_key) for r in third.run_requests] == [(_sha256(newer), "183")]
+
+
+def test_inbox_sensor_skips_an_unreadable_file_with_a_warning(tmp_path, capfd):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "ghi chu.xlsx").write_bytes(b"not a workbook at all " * 100)
+    tick = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
+    assert not tick.run_requests
+    # The sensor's logger (an InstigationLogger, not in the logging tree) writes to the console.
+    warnings = [line for line in capfd.readouterr().err.splitlines() if " - WARNING - " in line]
+    assert [w.split(" - WARNING - ")[1].split(" — ")[0] for w in warnings] == ["ghi chu.xlsx: not processed"]
+    assert not _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=tick.cursor).run_requests
+    assert " - WARNING - " not in capfd.readouterr().err  # said once: the file is in the cursor now
+
+
+def _lake_files(lake_folder: Path) -> dict[str, tuple[int, str]]:
+    return {str(p.relative_to(lake_folder)): (p.stat().st_mtime_ns, _sha256(p))
+            for p in sorted(lake_folder.rglob("*")) if p.is_file()}
+
+
+def test_run_of_one_unit_partition_writes_only_that_units_lake_folders(write_small_roster, tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    for name, title in {"cao_loc": "Huyện Cao Lộc", "tp": "Thành phố Lạng Sơn", "bac_son": "Huyện Bắc Sơn"}.items():
+        write_small_roster(inbox / f"{name}_2020.xlsx", title, date(2020, 10, 15))
+    settings = load_settings(inbox=inbox, warehouse=warehouse)
+    ingest_inbox(settings, log=lambda _: None)
+    before = _lake_files(settings.lake)
+    # New rosters for the unit that runs and for one that does not.
+    write_small_roster(inbox / "cao_loc_2021.xlsx", "Huyện Cao Lộc", date(2021, 6, 30), people=12)
+    write_small_roster(inbox / "tp_2021.xlsx", "Thành phố Lạng Sơn", date(2021, 6, 30), people=12)
+
+    resources = {"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse))}
+    result = dg.materialize([lake], partition_key="183", resources=resources)
+
+    assert result.success
+    after = _lake_files(settings.lake)
+    in_unit = {path for path in before.keys() | after.keys() if path.split("/")[1] == "unit=183"}
+    assert {path for path in after.keys() - before.keys()} <= in_unit
+    # Every run rewrites the list of files no unit could be claimed for (ingest.pipeline.ingest_inbox): same bytes.
+    unidentified = "submissions/unit=unidentified/submissions.parquet"
+    assert after[unidentified][1] == before[unidentified][1]
+    untouched = set(before) - in_unit - {unidentified}
+    assert untouched and not {path for path in untouched if after.get(path) != before[path]}
+    assert len(after.keys() - before.keys()) == 4  # the new file's memberships, rejected rows, training, outcome
+    assert after["submissions/unit=183/submissions.parquet"] != before["submissions/unit=183/submissions.parquet"]
+    assert {m.partition for m in result.get_asset_materialization_events() if m.partition} == {"183"}
+
+
+@pytest.mark.slow
+def test_the_demo_run_executed_the_whole_job_in_process(demo_published, demo_dagster_home):
+    instance = dg.DagsterInstance.from_config(str(demo_dagster_home))
+    try:
+        runs = instance.get_runs()
+        assert [(r.job_name, r.status) for r in runs] == [(JOB_NAME, dg.DagsterRunStatus.SUCCESS)]
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=LAKE_MEMBERSHIPS), limit=100).records
+        assert sorted(r.partition_key for r in records) == _seed_unit_codes()
+        for key in (dg.AssetKey(["stg_memberships"]), dg.AssetKey(["indicators"]), dg.AssetKey(["published"])):
+            event = instance.get_latest_materialization_event(key)
+            assert event is not None and event.run_id == runs[0].run_id, key
+        for suite in load_suites():
+            check = dg.AssetCheckKey(dg.AssetKey([suite.table]), f"gx_{suite.name}")
+            record = instance.get_latest_asset_check_evaluation_record(check)
+            assert record is not None and record.run_id == runs[0].run_id, check
+    finally:
+        instance.dispose()
