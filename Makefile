@@ -54,8 +54,13 @@ ui: install
 docs: install
 	cd dbt_project && ../$(BIN)/dbt docs generate --project-dir . --profiles-dir .
 
-bench: install
+# Benchmarks (docs/performance.md): not part of `make test`; about 10-15 minutes, inboxes cached in bench/work/.
+bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	@touch $@
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .dagster_home .pytest_cache

@@ -2,14 +2,13 @@
 
 ``full``: ``cadre-warehouse run`` itself (``orchestration.cli.main``), the job over every unit. ``partition``: what the
 inbox sensor launches for one district's new file, the same job on that unit's partition. Nothing in the pipeline is
-changed: the stages are timed by wrapping the functions that do them, and the Dagster steps by their events.
+changed: the Dagster steps are timed by their events (ingest, dbt, checks, publish).
 
     python -m bench.pipeline full|partition INBOX WAREHOUSE OUT.json [UNIT]
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import resource
 import sys
@@ -17,33 +16,12 @@ import time
 from pathlib import Path
 
 STARTED = time.perf_counter()
-TIMERS: dict[str, float] = {"read": 0.0, "parse": 0.0, "write_lake": 0.0}
 
 
-def _timed(module, name: str, timer: str) -> None:
-    original = getattr(module, name)
-
-    @functools.wraps(original)
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            TIMERS[timer] += time.perf_counter() - start
-
-    setattr(module, name, wrapper)
-
-
-def _instrument() -> list:
-    """Wrap read (calamine), parse (read + clean) and the lake writes; keep the ephemeral Dagster instance."""
-    import ingest.lake
-    import ingest.pipeline
-    import ingest.submission
+def _keep_instance() -> list:
+    """Keep the ephemeral Dagster instance the run uses, to read its step events afterwards."""
     import orchestration.run
 
-    _timed(ingest.submission, "read_sheets", "read")
-    _timed(ingest.pipeline, "read_submission", "parse")
-    _timed(ingest.lake, "write_rows", "write_lake")
     instances = []
     make_instance = orchestration.run._instance
 
@@ -59,9 +37,9 @@ def _partition_run(inbox: str, warehouse: str, unit: str) -> int:
     """The run the inbox sensor requests for a unit's new file (run_key and partition as in automation.py)."""
     import os
 
+    import orchestration.run
     from ingest.settings import load_settings
     from orchestration.assembly import JOB_NAME, build_definitions
-    import orchestration.run
 
     settings = load_settings(inbox=inbox, warehouse=warehouse)
     os.environ["CADRE_INBOX"], os.environ["CADRE_WAREHOUSE"] = str(settings.inbox), str(settings.warehouse)
@@ -102,7 +80,7 @@ def _rows(warehouse: Path) -> tuple[int, int]:
 def main(argv: list[str]) -> int:
     mode, inbox, warehouse, out = argv[:4]
     import_start = time.perf_counter()
-    instances = _instrument()
+    instances = _keep_instance()
     import orchestration.assembly  # noqa: F401  (dagster, dagster-dbt, dbt, duckdb, polars: timed as imports)
     imports_s = time.perf_counter() - import_start
     from orchestration.cli import main as cli_main
@@ -120,7 +98,7 @@ def main(argv: list[str]) -> int:
         "exit_code": code, "rows": rows, "files": files,
         "in_process_s": finished - STARTED, "imports_s": imports_s,
         "before_run_s": (run_start - STARTED) if run_start else None,
-        "steps_s": steps, "timers_s": TIMERS,
+        "steps_s": steps,
         "rss_mb": {"pipeline": round(own, 1), "largest_child": round(children, 1)},
     }
     Path(out).write_text(json.dumps(report, indent=1))

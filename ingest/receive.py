@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.files import copy_atomically, write_atomically
+from ingest.files import ChangedWhileCopying, copy_atomically, write_atomically
 
 # Office lock files and half-finished copies by common tools: not submissions.
 IGNORED_PREFIXES = ("~$", ".")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -68,24 +70,40 @@ def _sha256(path: Path) -> str:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop leads nowhere, so not inside either
+        return False
 
 
 def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Regular files under ``inbox`` (recursively), never following a link that leads outside it."""
+    """Regular files under ``inbox`` (recursively), never following a link that leads outside it.
+
+    Skipped, with a warning and nothing recorded: links leading outside the inbox (or nowhere), and files that
+    cannot be read now (they are tried again by the next run). Folders, pipes and other special files are never
+    opened. Linked folders are not entered.
+    """
     found = []
-    for root, _dirs, names in os.walk(inbox, followlinks=False):
+    for root, folders, names in os.walk(inbox, followlinks=False):
+        for folder in sorted(f for f in folders if (Path(root) / f).is_symlink()):
+            logger.warning("skipped %s: a linked folder is not entered", display_name(Path(root) / folder, inbox))
         for name in sorted(names):
             path = Path(root) / name
             if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
                 continue
-            if path.is_symlink() and not _inside(path, inbox):
+            if path.is_symlink() and not (path.exists() and _inside(path, inbox)):
+                logger.warning("skipped %s: a link that leads outside the inbox, or nowhere", display_name(path, inbox))
                 continue
             if not path.is_file():
                 continue
-            stat = path.stat()
+            try:
+                stat = path.stat()
+                sha256 = _sha256(path)
+            except OSError as error:
+                logger.warning("skipped %s for now: %s", display_name(path, inbox), error.strerror or error)
+                continue
             received = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
-            found.append(InboxFile(path, display_name(path, inbox), _sha256(path), received.isoformat()))
+            found.append(InboxFile(path, display_name(path, inbox), sha256, received.isoformat()))
     return sorted(found, key=lambda f: (f.received_at, f.file_name))
 
 
@@ -107,15 +125,24 @@ def load_receipts(archive: Path) -> list[Receipt]:
     return [r for p in sorted(archive.glob("*.json")) if (r := load_receipt(archive, p.stem))]
 
 
-def receive(inbox_file: InboxFile, archive: Path) -> Receipt:
-    """Archive ``inbox_file`` if its content is new and record this arrival; returns its receipt."""
+def receive(inbox_file: InboxFile, archive: Path) -> Receipt | None:
+    """Archive ``inbox_file`` if its content is new and record this arrival; returns its receipt.
+
+    A file that changed since it was hashed (still being copied into the inbox) or has gone is not received now, with
+    a warning: the next run receives what it has become.
+    """
     archive.mkdir(parents=True, exist_ok=True)
     receipt = load_receipt(archive, inbox_file.sha256) or Receipt(
         inbox_file.sha256, inbox_file.path.suffix.lower()[:10]
     )
     target = archive / receipt.archived_name
     if not target.exists():
-        copy_atomically(inbox_file.path, target)
+        try:
+            copy_atomically(inbox_file.path, target, inbox_file.sha256)
+        except (ChangedWhileCopying, OSError) as error:
+            logger.warning("skipped %s for now: %s", inbox_file.file_name, getattr(error, "strerror", None) or
+                           "it changed while it was being archived (still being copied?)")
+            return None
     if inbox_file.file_name not in {a.file_name for a in receipt.arrivals}:
         receipt.arrivals.append(Arrival(inbox_file.file_name, inbox_file.received_at))
         receipt.arrivals.sort(key=lambda a: (a.received_at, a.file_name))

@@ -59,15 +59,16 @@ def _people_rows(rows: pl.DataFrame, header: Header, reference: Reference) -> pl
     if header.birth_male:
         columns |= {"birth_male": header.birth_male, "birth_female": header.birth_female}
     frame = pl.DataFrame([rows["source_row"], *_cleaned_columns(rows, columns, tcvn3)])
-    leading = pl.coalesce("row_number", "full_name")
-    folded = fold_series(frame.select(leading.alias("lead")).to_series())
-    kind = _row_kind(folded, reference.row_markers.keys)
-    # Folded, "Tống Sơn Tùng" starts like "Tổng số" and "Công …" like "Cộng": a row with a readable birth is a
-    # person, never a totals row or the start of the signature block.
     births = [c for c in ("birth", "birth_male", "birth_female") if c in frame.columns]
     birth_date, birth_year = values.parse_birth(pl.coalesce(births))
     frame = frame.with_columns(birth_date=birth_date, birth_year=birth_year)
-    frame = frame.with_columns(marker=pl.when(pl.col("birth_year").is_null()).then(pl.lit(kind)))
+    # Folded, "Tống Sơn Tùng" starts like "Tổng số" and "Công …" like "Cộng": a row with a readable birth is a
+    # person, never a totals row or the start of the signature block. So only the other rows are looked at.
+    unreadable = frame["birth_year"].is_null().arg_true()
+    leading = frame.select(pl.coalesce("row_number", "full_name")).to_series().gather(unreadable)
+    kind = _row_kind(fold_series(leading), reference.row_markers.keys)
+    marker = pl.Series("marker", [None] * frame.height, dtype=pl.String).scatter(unreadable, kind)
+    frame = frame.with_columns(marker)
     signature = frame["marker"].eq("signature").arg_true()
     if len(signature):
         frame = frame.head(int(signature[0]))

@@ -36,11 +36,14 @@ MAX_CENTRAL_DIRECTORY = 8 << 20
 MAX_TAG = 1 << 20
 WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
 
-ROW_TAG = re.compile(rb'<row r="(\d+)"')
-CELL_COLUMNS = re.compile(rb'<c r="([A-Z]+)\d')
+ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+CELL_COLUMNS = re.compile(rb'<c r="([A-Z]+)\d+"')
 CELL_ROWS = re.compile(rb'<c r="[A-Z]+(\d+)"')
+# A formatted cell with nothing in it, in the strict form Excel writes; any other spelling counts as a cell.
+EMPTY_CELL = re.compile(rb'<c r="[A-Z]+\d+"(?: [a-z]+="[0-9A-Za-z]*")*/>')
 ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
-REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]*)(\d+)["']""")
+REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
 SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b([^>]*)>")
 RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
 ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -158,11 +161,12 @@ def _column_number(letters: bytes) -> int:
 
 
 class _Extent:
-    """The last row and column a sheet's XML reaches, fed a chunk at a time.
+    """The last row and column a sheet's XML reaches with a cell that holds something, fed a chunk at a time.
 
     Well-formed sheets (every row and cell tag with an ``r`` reference written first, no namespace prefix) are read
     with a few regular-expression passes per chunk. Any other chunk is read tag by tag, counting a row or cell
-    without a reference as one after the previous, so the result is never less than what calamine lays out.
+    without a reference as one after the previous, so the result is never less than what calamine lays out. Rows
+    without cells and formatted empty cells (``<c r="F9" s="1"/>``) reach nothing: calamine keeps none of them.
     """
 
     def __init__(self) -> None:
@@ -172,42 +176,45 @@ class _Extent:
         self.column = self.cells_in_row = 0
 
     def feed(self, text: bytes) -> None:
-        rows = ROW_TAG.findall(text)
-        columns = CELL_COLUMNS.findall(text)
-        simple = (text.count(b"<row") == len(rows) and text.count(b"<c") == len(columns)
-                  and b":c" not in text and b":row" not in text)
+        filled = EMPTY_CELL.sub(b"", text) if b"/>" in text else text
+        columns = CELL_COLUMNS.findall(filled)
+        simple = (len(columns) == filled.count(b'<c r="') and text.count(b"<c") == text.count(b'<c r="')
+                  and text.count(b"<row") == text.count(b'<row r="') and b":c" not in text and b":row" not in text)
         if not simple:
             self._feed_tags(text)
             return
-        self.row_tags += len(rows)
-        if rows:
-            self.rows = max(self.rows, max(map(int, set(rows))))
         if columns:
-            # A cell below the last row tag is no well-formed sheet, but calamine would lay it out: read them all.
-            if _cell_row_above(self.rows).search(text):
-                self.rows = max(self.rows, max(map(int, set(CELL_ROWS.findall(text)))))
+            last = max(self.rows, int(CELL_ROWS.match(filled, filled.rfind(b'<c r="'))[1]))
+            # Cells come in row order in a well-formed sheet; any below the last one are read one by one.
+            if _cell_row_above(last).search(filled):
+                last = max(last, max(map(int, set(CELL_ROWS.findall(filled)))))
+            self.rows = last
             self.columns = max(self.columns, max(map(_column_number, set(columns))))
-        last_row = text.rfind(b"<row r=")
+        # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
+        self.row_tags += text.count(b"<row")
+        last_row = text.rfind(b'<row r="')
         if last_row >= 0:
-            self.row, self.column, self.cells_in_row = int(rows[-1]), 0, 0
-        tail = columns[len(columns) - text.count(b"<c r=", max(last_row, 0)):]
-        if tail:
-            self.column = _column_number(tail[-1])
-            self.cells_in_row += len(tail)
-        self.rows = max(self.rows, self.row_tags)
+            self.row, self.column, self.cells_in_row = int(ROW_NUMBER.match(text, last_row)[1]), 0, 0
+        last_cell = text.rfind(b'<c r="')
+        if last_cell > last_row:
+            self.column = _column_number(CELL_COLUMNS.match(text, last_cell)[1])
+            self.cells_in_row += text.count(b'<c r="', max(last_row, 0))
 
     def _feed_tags(self, text: bytes) -> None:
         for kind, attributes in ANY_TAG.findall(text):
             reference = REFERENCE.search(attributes)
+            if reference is None and HAS_REFERENCE.search(attributes):
+                raise damaged(f"a {'row' if kind == b'row' else 'cell'} reference Excel never writes")
             if kind == b"row":
+                if reference and reference[1]:
+                    raise damaged("a row reference Excel never writes")
                 self.row_tags += 1
                 self.row = int(reference[2]) if reference else self.row + 1
                 self.column = self.cells_in_row = 0
-                self.rows = max(self.rows, self.row, self.row_tags)
                 continue
             self.cells_in_row += 1
             if reference and reference[1]:
-                self.column = _column_number(reference[1])
+                self.column = _column_number(reference[1].upper())
                 self.rows = max(self.rows, int(reference[2]))
             else:
                 self.column += 1

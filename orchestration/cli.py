@@ -10,10 +10,12 @@ import argparse
 import fcntl
 import os
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2  # 3 (gate blocked) comes from orchestration.run
+OWNER_WAIT_STEPS = 20
 
 
 class UsageError(Exception):
@@ -31,19 +33,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lock_owner(handle) -> str:
+    """The pid the lock's holder wrote; it writes it just after taking the lock, so give it a moment."""
+    for _ in range(OWNER_WAIT_STEPS):
+        handle.seek(0)
+        owner = handle.read().strip()
+        if owner:
+            return owner
+        time.sleep(0.05)
+    return "unknown"
+
+
 @contextmanager
 def _run_lock(warehouse: Path):
-    """One run per warehouse at a time: a second run waits, saying for whom."""
+    """One run per warehouse at a time: a second run waits, saying for whom. The OS releases the lock when its
+    holder ends, however it ends, so a killed run never leaves a stale lock."""
     warehouse.mkdir(parents=True, exist_ok=True)
     path = warehouse / ".run.lock"
     with path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            owner = handle.read().strip() or "?"
-            print(f"another run (pid {owner}) holds {path}; waiting for it to finish…", flush=True)
+            print(f"another run (pid {_lock_owner(handle)}) holds {path}; waiting for it to finish…", flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
+            print("the other run has finished; starting", flush=True)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

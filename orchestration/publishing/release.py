@@ -64,8 +64,20 @@ def _fill(target: Path, work_database: Path) -> dict[str, int]:
     return counts
 
 
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def swap_in(release: Release, published: Path) -> None:
     """Point ``published`` at ``release`` with one atomic rename, then prune old releases."""
+    # The release on disk before the link moves to it, and the link after: a power cut, too, leaves the old release
+    # published or the new one, whole.
+    for path in [*release.path.rglob("*"), release.path, release.path.parent]:
+        _fsync(path)
     link = published.with_name(f".{published.name}.{os.getpid()}.link")
     link.unlink(missing_ok=True)
     link.symlink_to(os.path.relpath(release.path, published.parent), target_is_directory=True)
@@ -73,6 +85,7 @@ def swap_in(release: Release, published: Path) -> None:
         # A folder left by an older layout: move it aside so the link can take its place.
         published.rename(published.with_name(f"{published.name}.old-{_release_id()}"))
     os.replace(link, published)
+    _fsync(published.parent)
     _prune(release.path.parent, keep={release.path.name})
 
 

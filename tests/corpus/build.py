@@ -78,6 +78,7 @@ def roster_workbook(path: Path, sheets: list[RosterSheet]) -> Path:
     with xlsxwriter.Workbook(str(path), options) as book:
         book.set_properties({"created": date(2020, 10, 20)})  # fixed, so the same case gives the same bytes
         day = book.add_format({"num_format": "dd/mm/yyyy"})
+        written = []
         for spec in sheets:
             sheet = book.add_worksheet(spec.name)
             covered = {(r, c) for r1, c1, r2, c2 in spec.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
@@ -98,7 +99,13 @@ def roster_workbook(path: Path, sheets: list[RosterSheet]) -> Path:
                         sheet.write_string(r, c, value)
             for r in spec.hidden_rows:
                 sheet.set_row(r, None, None, {"hidden": True})
-            if spec.hidden:
+            written.append((sheet, spec.hidden))
+        shown = [sheet for sheet, hidden in written if not hidden]
+        if shown:  # xlsxwriter will not hide the active sheet: show the first visible one
+            shown[0].activate()
+            shown[0].set_first_sheet()
+        for sheet, hidden in written:
+            if hidden:
                 sheet.hide()
     return path
 
@@ -150,7 +157,7 @@ def text_cell(reference: str, text: str) -> bytes:
     return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
 
 
-def one_sheet_package(path: Path, rows: Iterable[bytes]) -> Path:
+def one_sheet_package(path: Path | io.BytesIO, rows: Iterable[bytes]) -> Path | io.BytesIO:
     """An .xlsx whose one sheet "Danh sách" holds ``rows`` (``<row>`` elements), streamed into the zip."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name, content in SKELETON.items():
@@ -165,8 +172,15 @@ def one_sheet_package(path: Path, rows: Iterable[bytes]) -> Path:
 
 def million_rows(path: Path, rows: int = 1_000_000) -> Path:
     """A sheet of ``rows`` rows, one number each: a runaway export."""
-    return one_sheet_package(path, (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'.encode()
-                                    for r in range(1, rows + 1)))
+    path.write_bytes(_rows_package(rows))
+    return path
+
+
+@cache
+def _rows_package(rows: int) -> bytes:
+    package = io.BytesIO()
+    one_sheet_package(package, (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'.encode() for r in range(1, rows + 1)))
+    return package.getvalue()
 
 
 def wide_sheet(path: Path, columns: int = 5000) -> Path:

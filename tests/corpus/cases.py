@@ -12,7 +12,7 @@ import csv
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -217,7 +217,7 @@ HOSTILE = [
                           (SERIAL[2].full_name, "birth_date", date(1990, 1, 1))),
                   feedback="186_2020-10-15_phan_hoi.xlsx")),
     Case("separators_dots_and_nfd_in_file_name",
-         unicodedata.normalize("NFD", "..\\..\\Chi Lăng\\Danh sách (bản cuối) ★ .xlsx"),
+         unicodedata.normalize("NFD", "DS ..\\..\\Chi Lăng\\bản cuối ★ .xlsx"),
          _roster("Huyện Chi Lăng", people(20, 286)), _accepted("187", people(20, 286))),
     Case("undecodable_bytes_in_file_name", INVALID_UTF8_NAME, _roster("Huyện Lộc Bình", people(20, 306)),
          _accepted("188", people(20, 306)), shown_as="DS Lộc Bình ??.xlsx"),
@@ -225,14 +225,19 @@ HOSTILE = [
          _accepted("189", people(20, 326))),
     Case("symlink_to_a_file_in_the_inbox", "Sao chép - Danh sách Cao Lộc.xlsx",
          lambda path, _: path.symlink_to("Danh sách Cao Lộc.xlsx"),
-         Expected("duplicate", message="Trùng nội dung với tệp đã nhận 'Danh sách Cao Lộc.xlsx'")),
+         Expected("duplicate", message="Trùng nội dung với tệp đã nhận 'Danh sách Cao Lộc.xlsx'", unit_code="183",
+                  as_of=AS_OF)),
     Case("symlink_to_a_file_outside", "Danh sách Văn Lãng 2021.xlsx", _symlink(_outside_roster), None),
     Case("symlink_to_a_folder_outside", "Thư mục khác", _symlink(_outside_folder), None),
     Case("dangling_symlink", "Đã xóa.xlsx", lambda path, _: path.symlink_to("không còn nữa.xlsx"), None),
+    Case("rsync_copy_in_progress", ".DS Chi Lăng.xlsx.Xa81kQ", _roster("Huyện Chi Lăng", people(5, 390)), None),
+    Case("symlink_loop", "Vòng lặp.xlsx", lambda path, _: (path.with_name("Vòng lặp 2.xlsx").symlink_to(path.name),
+                                                         path.symlink_to(path.with_name("Vòng lặp 2.xlsx").name)),
+         None),
     Case("named_pipe", "đang gửi.xlsx", lambda path, _: os.mkfifo(path), None),
 ]
 CASES = GOOD + HOSTILE
-NAMES_NEVER_INGESTED = tuple(p.full_name for p in HIDDEN_SHEET + people(10, 550))
+NAMES_NEVER_INGESTED = tuple(p.full_name for p in HIDDEN_SHEET + people(10, 550) + people(5, 390))
 
 
 def write_case(case: Case, inbox: Path, scratch: Path, minute: int) -> Path:
@@ -252,8 +257,13 @@ def write_corpus(inbox: Path, scratch: Path, cases: list[Case] = CASES) -> dict[
     return {case.id: write_case(case, inbox, scratch / case.id, minute) for minute, case in enumerate(cases)}
 
 
-def all_written_names() -> set[str]:
-    """Every name written into any file of the corpus, as written (for scans that nothing personal leaks)."""
-    crowds = [people(560)]
-    names = {p.full_name for crowd in crowds for p in crowd} | set(FORMULA_LIKE) | {"Lương Văn Công"}
-    return names | {p.full_name for p in _control_people()}
+def written_names() -> set[str]:
+    """Every name written into any file of the corpus, as written and as ingest cleans it (for leak scans)."""
+    return ({p.full_name for p in people(560)} | {"Lương Văn Công", *FORMULA_LIKE}
+            | {p.full_name for p in _control_people() if p.full_name.strip("\u200b\u200f")})
+
+
+def written_birth_dates() -> set[str]:
+    """Every birth date written into the corpus, as ISO and as clerks write it."""
+    days = [p.birth for p in people(560) if isinstance(p.birth, date)]
+    return {f"{d:%Y-%m-%d}" for d in days} | {f"{d:%d/%m/%Y}" for d in days}

@@ -1,0 +1,225 @@
+"""``make bench``: the real pipeline at three scales and after one changed file, against two baselines.
+
+For each scale: synthetic inbox (``bench.inboxes``, written once and reused), the pipeline in a fresh process
+(``bench.pipeline``), then on the same files in the same run the physical floor, the raw calamine reader and a naive
+pandas + openpyxl script (``bench.baselines``), and ingest's own stages one file after another. Writes
+``bench/results.json`` and prints a table. docs/performance.md explains the figures.
+
+    python -m bench [--scales province,national,large_workbook,incremental]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.inboxes import WORK, changed_file, inbox
+from bench.report import print_table, targets
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+REPO = HERE.parent
+DBT = Path(sys.executable).parent / "dbt"
+SCALES = ("province", "national", "large_workbook", "incremental")
+PACKAGES = ("polars", "fastexcel", "pyarrow", "duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt",
+            "great-expectations", "pandas", "openpyxl", "xlsxwriter")
+# What `cadre-warehouse run` cannot do without, imported in a fresh interpreter.
+STACK_IMPORTS = "import dagster, dagster_dbt.core.resource, great_expectations, polars, fastexcel, duckdb"
+
+
+NOTES = {
+    "stages_s": "startup: process start to run start (imports, definitions). ingest, dbt, checks, publish: wall time "
+                "of the Dagster steps of the pipeline run (ingest parses on every core). read, clean, write_lake: "
+                "ingest's own functions on the same files one after another in one process, summed (with 100 files "
+                "or more: every 4th file, scaled by rows).",
+    "peak_rss_mb": "the pipeline process plus its largest child (a reader worker or dbt), an upper bound of what "
+                   "was resident at once; peak_rss_detail_mb has both.",
+    "naive_ingest_s": "with 100 files or more: every 8th file, scaled by rows (naive_sample has what ran).",
+    "wall_s": "the whole `cadre-warehouse run` process (or the sensor's partition run), from spawn to exit.",
+}
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _environment(warehouse: Path) -> dict[str, str]:
+    return {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(REPO / "dbt_project"),
+            "CADRE_LOG_LEVEL": "WARNING"}
+
+
+def _timed(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB, the process itself) of a command; raises if it fails."""
+    start = time.perf_counter()
+    with open(log or os.devnull, "w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command[:4])} … failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _dbt_parse(warehouse: Path) -> float:
+    """`dbt parse` into the warehouse's target folder; the second call's time is dbt's start-up + partial parse."""
+    target = warehouse / "work" / "dbt_target"
+    command = [str(DBT), "parse", "--quiet", "--project-dir", str(REPO / "dbt_project"), "--target-path", str(target)]
+    _timed(command, _environment(warehouse))
+    return _timed(command, _environment(warehouse))[0]
+
+
+# The naive script reads about 8,000 rows/s here: on the national inbox it would take most of the 15-minute budget.
+# There it runs on every SAMPLE_EVERY-th file, and its time is scaled by rows (recorded as such in results.json);
+# ingest's one-process stage split is sampled the same way.
+SAMPLE_EVERY = {"naive": 8, "stages": 4}
+SAMPLE_FROM_FILES = 100
+
+
+def _baseline(kind: str, files: list[Path], out: Path, total_rows: int | None = None) -> dict:
+    every = SAMPLE_EVERY.get(kind, 1) if len(files) >= SAMPLE_FROM_FILES else 1
+    sample = files[::every]
+    _timed([sys.executable, "-m", "bench.baselines", kind, str(out), *map(str, sample)], log=out.with_suffix(".log"))
+    result = json.loads(out.read_text())
+    if every > 1:
+        scale = total_rows / result["rows"]
+        result |= {"sample_files": len(sample), "sample_rows": result["rows"], "sample_seconds": result["seconds"],
+                   "scaled_by_rows": round(scale, 3), "rows": total_rows}
+        for key in ("seconds", "read_s", "clean_s", "write_lake_s"):
+            if key in result:
+                result[key] *= scale
+    return result
+
+
+def _run_pipeline(mode: str, inbox_dir: Path, warehouse: Path, out: Path, unit: str | None = None) -> dict:
+    command = [sys.executable, "-m", "bench.pipeline", mode, str(inbox_dir), str(warehouse), str(out)]
+    wall, _ = _timed(command + ([unit] if unit else []), _environment(warehouse), out.with_suffix(".log"))
+    report = json.loads(out.read_text())
+    report["wall_s"] = wall
+    return report
+
+
+def _scale_result(report: dict, files: list[Path], rows: int, folder: Path) -> dict:
+    """The results entry of one pipeline run and its baselines on ``files``."""
+    steps, timers = report["steps_s"], report["stages"]
+    ingest = steps.get("lake", 0.0)
+    stages = {
+        "startup": report["before_run_s"], "ingest": ingest,
+        "read": timers["read_s"], "clean": timers["clean_s"], "write_lake": timers["write_lake_s"],
+        "dbt": steps.get("dbt_models", 0.0), "checks": steps.get("great_expectations", 0.0),
+        "publish": steps.get("published", 0.0),
+    }
+    _log(f"  baselines on {len(files)} file(s): floor, calamine, naive pandas + openpyxl")
+    floor = _baseline("floor", files, folder / "floor.json")
+    calamine = _baseline("calamine", files, folder / "calamine.json")
+    naive = _baseline("naive", files, folder / "naive.json", rows)
+    rss = report["rss_mb"]
+    return {
+        "files": len(files), "rows": rows, "wall_s": round(report["wall_s"], 2),
+        "stages_s": {k: round(v, 2) for k, v in stages.items()},
+        "ingest_rows_per_s": round(rows / ingest) if ingest else None,
+        "peak_rss_mb": round(rss["pipeline"] + rss["largest_child"]),
+        "peak_rss_detail_mb": rss,
+        "floor_unzip_s": round(floor["seconds"], 3), "floor_unzip_mb": round(floor["bytes"] / 2**20, 1),
+        "calamine_read_s": round(calamine["seconds"], 2), "calamine_rows": calamine["rows"],
+        "naive_ingest_s": round(naive["seconds"], 2), "naive_rows": naive["rows"],
+        **({"naive_sample": {k: naive[k] for k in ("sample_files", "sample_rows", "sample_seconds")}}
+           if "sample_files" in naive else {}),
+        **({"stages_sample": {k: timers[k] for k in ("sample_files", "sample_rows", "sample_seconds")}}
+           if "sample_files" in timers else {}),
+        "exit_code": report["exit_code"],
+    }
+
+
+def _fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _linked_inbox(source: Path, target: Path) -> Path:
+    """A copy of an inbox made of hard links (same bytes and mtimes; the cached inbox stays untouched)."""
+    _fresh(target)
+    for path in sorted(source.glob("*.xlsx")):
+        os.link(path, target / path.name)
+    return target
+
+
+def run_scale(name: str) -> dict:
+    folder = _fresh(WORK / "runs" / name)
+    files_dir = _linked_inbox(inbox(name, log=_log), folder / "inbox")
+    files = sorted(files_dir.glob("*.xlsx"))
+    warehouse = folder / "warehouse"
+    dbt_parse_s = _dbt_parse(warehouse)  # a warehouse that has run before: dbt's partial parse is there
+    _log(f"{name}: pipeline on {len(files)} file(s)")
+    report = _run_pipeline("full", files_dir, warehouse, folder / "pipeline.json")
+    report["stages"] = _baseline("stages", files, folder / "stages.json", report["rows"])
+    result = _scale_result(report, files, report["rows"], folder)
+    if name == "province":
+        imports_s = _timed([sys.executable, "-c", STACK_IMPORTS])[0]
+        result["startup_floor_s"] = round(imports_s + dbt_parse_s, 2)
+        result["startup_floor_detail_s"] = {"imports": round(imports_s, 2), "dbt_parse": round(dbt_parse_s, 2)}
+    return result
+
+
+def run_incremental(full: dict) -> dict:
+    """After the national run: one district resubmits one file; the inbox sensor's partition run for its unit."""
+    folder = WORK / "runs" / "national"
+    inbox_dir, warehouse = folder / "inbox", folder / "warehouse"
+    out = _fresh(WORK / "runs" / "incremental")
+    changed = changed_file("national", out)
+    os.link(changed, inbox_dir / changed.name)
+    unit = changed.name.split("_")[0]
+    _log(f"incremental: {changed.name} changed; partition run for unit {unit}")
+    report = _run_pipeline("partition", inbox_dir, warehouse, out / "pipeline.json", unit)
+    report["stages"] = _baseline("stages", [changed], out / "stages.json")
+    rows = report["stages"]["rows"]
+    result = _scale_result(report, [changed], rows, out)
+    result["full_wall_s"] = full["wall_s"]
+    result["ratio_to_full"] = round(result["wall_s"] / full["wall_s"], 3)
+    result["unit_files"] = report["files"]
+    return result
+
+
+def _machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(memory / 2**20, 1),
+            "platform": platform.platform(), "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scales", default=",".join(SCALES), help=f"comma-separated, of {', '.join(SCALES)}")
+    wanted = parser.parse_args(argv).scales.split(",")
+    started = time.perf_counter()
+    results = {"machine": _machine(),
+               "versions": {p: importlib.metadata.version(p) for p in PACKAGES},
+               "scales": {}}
+    for name in ("province", "national", "large_workbook"):
+        if name in wanted or (name == "national" and "incremental" in wanted):
+            results["scales"][name] = run_scale(name)
+    if "incremental" in wanted:
+        results["scales"]["incremental"] = run_incremental(results["scales"]["national"])
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    results["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    results["targets"] = targets(results["scales"])
+    results["notes"] = NOTES
+    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print_table(results)
+    print(f"\nwrote {RESULTS} in {results['bench_wall_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Two ``cadre-warehouse run`` started together on one warehouse, while BI readers hold the publication open.
+
+One run takes ``<warehouse>/.run.lock`` and the other waits for it, saying which pid it waits for; both finish
+with exit 0, and the warehouse they leave is the one a single run leaves. Readers — one connection held open all
+along, and a new connection per query — never see an error or half a publication, and never hold up publishing.
+Starts from a copy of the shared run over the hostile corpus (tests/corpus/runs.py).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from corpus.runs import copy_warehouse, corpus_run, lake_submissions, publication, start
+
+pytestmark = pytest.mark.slow
+
+QUERY = "select count(*), sum(numerator) from indicators"
+WAITING = re.compile(r"another run \(pid (\d+)\) holds (.+); waiting for it to finish…")
+
+
+class Readers(threading.Thread):
+    """A BI tool polling the publication until stopped, recording what it saw and any error."""
+
+    def __init__(self, published: Path):
+        super().__init__(daemon=True)
+        self.published = published
+        self.held = duckdb.connect(str(published / "warehouse.duckdb"), read_only=True)
+        self.first = self.held.execute(QUERY).fetchone()
+        self.seen: list[tuple[str, tuple, tuple]] = []
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                release, _ = publication(self.published)
+                with duckdb.connect(str(self.published / "warehouse.duckdb"), read_only=True) as fresh:
+                    self.seen.append((release, fresh.execute(QUERY).fetchone(), self.held.execute(QUERY).fetchone()))
+            except Exception as error:  # noqa: BLE001 — any failure of a reader is the finding
+                self.errors.append(f"{type(error).__name__}: {error}")
+            time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def together(tmp_path_factory):
+    first = corpus_run(tmp_path_factory.getbasetemp())
+    assert first.returncode == 0, first.explain()
+    root = tmp_path_factory.mktemp("together")
+    inbox, warehouse = copy_warehouse(first, root)
+    before = lake_submissions(warehouse)
+    readers = Readers(warehouse / "published")
+    readers.start()
+    runs = [start(inbox, warehouse, root / f"run_{i}") for i in (1, 2)]
+    finished = [run.wait() for run in runs]
+    readers.stop.set()
+    readers.join()
+    return warehouse, runs, finished, readers, before
+
+
+def test_both_runs_exit_0(together):
+    _, _, finished, _, _ = together
+    for done in finished:
+        assert done.returncode == 0, done.explain()
+
+
+def test_one_run_waits_for_the_other_naming_its_pid_and_the_lock(together):
+    warehouse, runs, finished, _, _ = together
+    waiting = [(run, WAITING.search(done.stdout)) for run, done in zip(runs, finished)]
+    waited = [(run, match) for run, match in waiting if match]
+    assert len(waited) == 1, [done.stdout[:500] for done in finished]
+    run, match = waited[0]
+    other = next(r for r in runs if r is not run)
+    assert (int(match[1]), match[2]) == (other.process.pid, str(warehouse / ".run.lock"))
+    assert "the other run has finished; starting" in finished[runs.index(run)].stdout
+    assert (warehouse / ".run.lock").read_text() == str(run.process.pid)  # the last holder's pid
+
+
+def test_the_runs_publish_one_after_the_other_and_leave_one_runs_state(together):
+    warehouse, _, finished, _, before = together
+    releases = {f.stdout.split("(release ")[1].split(")")[0] for f in finished}
+    assert len(releases) == 2
+    release, _ = publication(warehouse / "published")
+    assert Path(release).name == max(releases)
+    after = lake_submissions(warehouse)
+    assert after.sort("file_name", "sha256").equals(before.sort("file_name", "sha256"))
+    assert after.select("file_name", "sha256").is_unique().all()
+
+
+def test_readers_never_fail_and_a_held_connection_keeps_its_release(together):
+    _, _, _, readers, _ = together
+    assert not readers.errors
+    assert len(readers.seen) > 100
+    assert {held for _, _, held in readers.seen} == {readers.first}
+    assert {fresh for _, fresh, _ in readers.seen} == {readers.first}  # same inbox: the same figures throughout
+    assert len({release for release, _, _ in readers.seen}) >= 2  # it saw the publication change under it
+
+
+def test_published_indicators_hold_each_row_once(together):
+    warehouse, _, _, _, _ = together
+    indicators = pl.read_parquet(warehouse / "published" / "parquet" / "indicators.parquet")
+    keys = ["area_level", "area_code", "as_of_date", "body_code", "indicator_code"]
+    assert indicators.height == indicators.unique(subset=keys).height > 0
