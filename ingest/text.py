@@ -247,7 +247,8 @@ _UNICODE_ONLY = f"[{''.join(c for c in _VIETNAMESE_LETTERS if c not in _SHOWN_LE
 _TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in _VIETNAMESE_LETTERS} | {" ": ""}
 
 
-# Up to this many distinct values, the scalar rules cost less than the vectorised passes (each compiles its regex).
+# Up to this many distinct values (a gender column), the scalar rules cost less than the vectorised passes, whose
+# cost is mostly fixed per call.
 FEW_VALUES = 64
 
 
