@@ -7,45 +7,20 @@ its own copy (``demo_copy``) or on a warehouse of its own.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from corpus.runs import Finished as CliRun
+from corpus.runs import environment as clean_environment
 from ingest.demo.forms import Layout, Person, Roster, write_roster
 
 BIN = Path(sys.executable).parent  # the venv's scripts: cadre-warehouse, dbt, dagster, dagster-webserver
-
-
-@dataclass(frozen=True)
-class CliRun:
-    """What one ``cadre-warehouse`` process left: exit code, output, and the folders it worked on."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    inbox: Path
-    warehouse: Path
-
-    @property
-    def published(self) -> Path:
-        return self.warehouse / "published"
-
-    def explain(self) -> str:
-        """The end of both outputs, for an assertion message."""
-        return f"exit {self.returncode}\n--- stdout ---\n{self.stdout[-3000:]}\n--- stderr ---\n{self.stderr[-5000:]}"
-
-
-def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without the developer's own warehouse settings or Dagster instance."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CADRE_", "DAGSTER_"))}
-    return env | {"PYTHONIOENCODING": "utf-8"} | (extra or {})
 
 
 @pytest.fixture(scope="session")

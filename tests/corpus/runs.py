@@ -37,18 +37,21 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Finished:
+    """What one ``cadre-warehouse`` process left: exit code, output, and the folders it worked on."""
+
     returncode: int
     stdout: str
     stderr: str
     inbox: Path
     warehouse: Path
-    seconds: float
+    seconds: float = 0.0
 
     @property
     def published(self) -> Path:
         return self.warehouse / "published"
 
     def explain(self) -> str:
+        """The end of both outputs, for an assertion message."""
         return f"exit {self.returncode}\n--- stdout ---\n{self.stdout[-3000:]}\n--- stderr ---\n{self.stderr[-5000:]}"
 
 
