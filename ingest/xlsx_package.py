@@ -34,13 +34,21 @@ MAX_CENTRAL_DIRECTORY = 8 << 20
 # No legitimate tag or cell text is this long; an unfinished one growing past it is refused, so a scan holds at most
 # one chunk and this much.
 MAX_TAG = 1 << 20
+# A header row widens a sheet's extent once per column; cells out of order are read in one pass after this many.
+MAX_WIDENINGS = 64
 WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
 
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-CELL_COLUMNS = re.compile(rb'<c r="([A-Z]+)\d+"')
-CELL_ROWS = re.compile(rb'<c r="[A-Z]+(\d+)"')
-# A formatted cell with nothing in it, in the strict form Excel writes; any other spelling counts as a cell.
-EMPTY_CELL = re.compile(rb'<c r="[A-Z]+\d+"(?: [a-z]+="[0-9A-Za-z]*")*/>')
+CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
+# Not a formatted cell with nothing in it, in the strict form Excel writes (``<c r="F9" s="1"/>``); any other
+# spelling counts as a cell.
+FILLED = rb'(?!(?: [a-z]+="[0-9A-Za-z]*")*/>)'
+FILLED_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"' + FILLED)
+# Row and cell tags the fast path cannot read: without their reference first, as Excel writes them, or with a
+# namespace prefix (three searches with literal prefixes cost less than one starting at every "<").
+IRREGULAR_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+\d+")')
+IRREGULAR_ROW = re.compile(rb'<row(?=[\s/>])(?! r="\d+")')
+PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
 ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
 HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
@@ -143,14 +151,40 @@ def _sheets(parts: dict[str, bytes]) -> list[tuple[str, bool, str]]:
     return sheets
 
 
-@lru_cache(maxsize=256)
-def _cell_row_above(row: int) -> re.Pattern:
-    """A cell reference whose row number is greater than ``row``: a search, cheaper than reading every number."""
-    digits = str(row)
-    greater = [rf"[1-9]\d{{{len(digits)},}}"] + [
-        rf"{digits[:i]}[{int(d) + 1}-9]\d{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"
+def _greater(text: str, first: str, last: str, leading: str) -> str:
+    """A pattern for the numerals over ``first``–``last`` (``leading``–``last`` as the first character) greater than
+    ``text``: more characters, or as many and greater at the first one that differs."""
+    alternatives = [f"[{leading}-{last}][{first}-{last}]{{{len(text)},}}"] + [
+        f"{text[:i]}[{chr(ord(c) + 1)}-{last}][{first}-{last}]{{{len(text) - i - 1}}}"
+        for i, c in enumerate(text) if c != last
     ]
-    return re.compile(rf'<c r="[A-Z]+0*(?:{"|".join(greater)})"'.encode())
+    return "|".join(alternatives)
+
+
+@lru_cache(maxsize=256)
+def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
+    """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
+    far cheaper than reading every reference."""
+    rows, columns = _greater(str(row), "0", "9", "1"), _greater(_column_letters(column), "A", "Z", "A")
+    return re.compile(rf'<c r="(?:(?:{columns})\d+|[A-Z]+0*(?:{rows}))"'.encode() + FILLED)
+
+
+def _last_filled_row(text: bytes) -> int:
+    """The row of the last filled cell in a chunk of regular tags (0 if none): the last cell, unless it is empty."""
+    end = len(text)
+    while (at := text.rfind(b'<c r="', 0, end)) >= 0:
+        if cell := FILLED_CELL.match(text, at):
+            return int(cell[2])
+        end = at
+    return 0
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_number(letters: bytes) -> int:
@@ -163,10 +197,12 @@ def _column_number(letters: bytes) -> int:
 class _Extent:
     """The last row and column a sheet's XML reaches with a cell that holds something, fed a chunk at a time.
 
-    Well-formed sheets (every row and cell tag with an ``r`` reference written first, no namespace prefix) are read
-    with a few regular-expression passes per chunk. Any other chunk is read tag by tag, counting a row or cell
-    without a reference as one after the previous, so the result is never less than what calamine lays out. Rows
-    without cells and formatted empty cells (``<c r="F9" s="1"/>``) reach nothing: calamine keeps none of them.
+    A chunk whose row and cell tags are all written as Excel writes them (reference first, no namespace prefix) is
+    read with a few searches: for a filled cell beyond the extent so far (in a well-formed sheet only the first chunk
+    widens it and only the last cell lengthens it), then every reference only when one is found. Any other chunk is
+    read tag by tag, counting a row or cell without a reference as one after the previous, so the result is never
+    less than what calamine lays out. Rows without cells and formatted empty cells (``<c r="F9" s="1"/>``) reach
+    nothing: calamine keeps none of them.
     """
 
     def __init__(self) -> None:
@@ -176,20 +212,12 @@ class _Extent:
         self.column = self.cells_in_row = 0
 
     def feed(self, text: bytes) -> None:
-        filled = EMPTY_CELL.sub(b"", text) if b"/>" in text else text
-        columns = CELL_COLUMNS.findall(filled)
-        simple = (len(columns) == filled.count(b'<c r="') and text.count(b"<c") == text.count(b'<c r="')
-                  and text.count(b"<row") == text.count(b'<row r="') and b":c" not in text and b":row" not in text)
-        if not simple:
+        if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
+                or ((b":c" in text or b":row" in text) and PREFIXED_TAG.search(text))):
             self._feed_tags(text)
             return
-        if columns:
-            last = max(self.rows, int(CELL_ROWS.match(filled, filled.rfind(b'<c r="'))[1]))
-            # Cells come in row order in a well-formed sheet; any below the last one are read one by one.
-            if _cell_row_above(last).search(filled):
-                last = max(last, max(map(int, set(CELL_ROWS.findall(filled)))))
-            self.rows = last
-            self.columns = max(self.columns, max(map(_column_number, set(columns))))
+        self.rows = max(self.rows, _last_filled_row(text))
+        self._widen(text)
         # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
         self.row_tags += text.count(b"<row")
         last_row = text.rfind(b'<row r="')
@@ -197,8 +225,23 @@ class _Extent:
             self.row, self.column, self.cells_in_row = int(ROW_NUMBER.match(text, last_row)[1]), 0, 0
         last_cell = text.rfind(b'<c r="')
         if last_cell > last_row:
-            self.column = _column_number(CELL_COLUMNS.match(text, last_cell)[1])
+            self.column = _column_number(CELL_COLUMN.match(text, last_cell)[1])
             self.cells_in_row += text.count(b'<c r="', max(last_row, 0))
+
+    def _widen(self, text: bytes) -> None:
+        """Take in the filled cells of a regular chunk beyond the extent so far, searching from one to the next; a
+        chunk that widens it more than a few times (cells out of order) has every reference read instead."""
+        at = 0
+        for _ in range(MAX_WIDENINGS):
+            beyond = _filled_cell_beyond(self.rows, self.columns).search(text, at)
+            if beyond is None:
+                return
+            column, row = FILLED_CELL.match(text, beyond.start()).groups()
+            self.rows, self.columns = max(self.rows, int(row)), max(self.columns, _column_number(column))
+            at = beyond.end()
+        cells = set(FILLED_CELL.findall(text, at)) | {(b"", b"0")}
+        self.rows = max(self.rows, *(int(row) for _, row in cells))
+        self.columns = max(self.columns, *(_column_number(column) for column, _ in cells))
 
     def _feed_tags(self, text: bytes) -> None:
         for kind, attributes in ANY_TAG.findall(text):
