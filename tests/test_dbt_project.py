@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -163,14 +164,14 @@ def write_test_lake(lake: Path) -> None:
                     [training(QUARANTINED_181, 2024, "training_participations", 999)])
 
 
-def run_dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+def run_dbt(warehouse: Path, *args: str, succeeds: bool = True) -> subprocess.CompletedProcess:
     """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse`."""
     (warehouse / "work").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
                "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs")]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert (result.returncode == 0) == succeeds, result.stdout[-6000:] + result.stderr[-2000:]
     return result
 
 
@@ -312,6 +313,19 @@ def test_docs_generate_documents_every_built_column(warehouse: Path) -> None:
         if column.lower() not in manifest["nodes"][unique_id]["columns"]
     ]
     assert undocumented == []
+
+
+@pytest.mark.slow
+def test_a_null_in_a_required_column_fails_the_models_not_null_test_naming_it(warehouse: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    with duckdb.connect(str(copy / "work" / "warehouse.duckdb")) as con:
+        con.execute("update int_memberships set is_female = null where person_key = (select min(person_key) "
+                    "from int_memberships where body_code = 'party_committee') and body_code = 'party_committee'")
+    result = run_dbt(copy, "test", "--select", "int_memberships,test_name:not_null_columns", succeeds=False)
+    assert "Failure in test not_null_columns_int_memberships" in result.stdout, result.stdout[-3000:]
+    assert "Got 1 result, configured to fail if != 0" in result.stdout
+    run_dbt(copy, "test", "--select", "int_accepted_submissions,test_name:not_null_columns")
 
 
 @pytest.mark.slow
