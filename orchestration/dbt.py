@@ -7,6 +7,7 @@ is one piece from inbox to marts.
 
 import importlib.metadata
 import json
+import os
 import sys
 from collections.abc import Mapping
 from functools import cache, cached_property
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import using_dagster_dev
 from packaging import version
@@ -97,9 +99,14 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         # A fixed target folder per warehouse: dbt reuses its partial parse from the last run instead of parsing the
         # whole project again, and no per-run copy of the manifest piles up.
         target = settings.warehouse / "work" / "dbt_target"
+        # A run for one unit partition (the inbox sensor's) rebuilds that unit's rows of the per-unit models; any
+        # other run rebuilds everything (dbt_project/macros/run_units.sql).
+        unit = context.run.tags.get(PARTITION_NAME_TAG)
+        os.environ["CADRE_DBT_UNITS"] = unit or ""
+        context.log.info(f"dbt build, per-unit models for unit {unit} only" if unit else "dbt build, full refresh")
         # dbt's unit tests check the models' logic on fixed rows, not the data: `make test` runs them.
-        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False,
-                             target_path=target)
+        command = ["build", "--exclude-resource-type", "unit_test", *([] if unit else ["--full-refresh"])]
+        invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
         failed = _failed_models(invocation.target_path / "run_results.json")
         if failed:

@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -164,10 +164,12 @@ def write_test_lake(lake: Path) -> None:
                     [training(QUARANTINED_181, 2024, "training_participations", 999)])
 
 
-def run_dbt(warehouse: Path, *args: str, succeeds: bool = True) -> subprocess.CompletedProcess:
-    """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse`."""
+def run_dbt(warehouse: Path, *args: str, succeeds: bool = True, units: str = "") -> subprocess.CompletedProcess:
+    """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse` (``units``: a partition
+    run's CADRE_DBT_UNITS)."""
     (warehouse / "work").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+           "CADRE_DBT_UNITS": units}
     command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
                "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs")]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
@@ -326,6 +328,38 @@ def test_a_null_in_a_required_column_fails_the_models_not_null_test_naming_it(wa
     assert "Failure in test not_null_columns_int_memberships" in result.stdout, result.stdout[-3000:]
     assert "Got 1 result, configured to fail if != 0" in result.stdout
     run_dbt(copy, "test", "--select", "int_accepted_submissions,test_name:not_null_columns")
+
+
+REBUILT_PER_UNIT = ("int_memberships", "int_unit_indicator_counts", "indicators", "ethnicity_composition")
+
+
+def table_rows(warehouse: Path, table: str) -> list[tuple]:
+    return sorted(query(warehouse, f"select * from {table}"), key=repr)
+
+
+@pytest.mark.slow
+def test_a_partition_run_rebuilds_its_unit_to_what_a_full_build_gives(warehouse: Path, tmp_path: Path) -> None:
+    partial, full = tmp_path / "partial", tmp_path / "full"
+    shutil.copytree(warehouse, partial)
+    changes = [
+        # district 180 sends another roster for the same date: 12 members, 5 of them women
+        lambda lake: write_lake_file(lake, "memberships", "180", ACCEPTED_180.sha256,
+                                     members(ACCEPTED_180, "party_committee", 12, 5, term=TERM, ethnic_code="01")),
+        # then its only accepted file turns out rejected: none of its rows may stay
+        lambda lake: write_submissions(lake, [ACCEPTED_178, SUPERSEDED_178, DUPLICATE_178, MID_YEAR_178,
+                                              PREVIOUS_178, replace(ACCEPTED_180, status="rejected"),
+                                              QUARANTINED_181, UNIDENTIFIED]),
+    ]
+    for change in changes:
+        change(partial / "lake")
+        run_dbt(partial, "build", "--exclude-resource-type", "unit_test", units="180")
+        shutil.rmtree(full, ignore_errors=True)
+        shutil.copytree(partial / "lake", full / "lake")
+        run_dbt(full, "build", "--exclude-resource-type", "unit_test", "--full-refresh")
+        for table in REBUILT_PER_UNIT:
+            assert table_rows(partial, table) == table_rows(full, table), table
+    assert query(partial, "select count(*) from int_memberships where unit_code = '180'") == [(0,)]
+    assert query(partial, "select count(*) from int_memberships where unit_code = '178'") != [(0,)]
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
 -- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived body
--- department_managers, with the flag behind each indicator.
+-- department_managers, with the flag behind each indicator. Rebuilt per unit in a partition run (macros/run_units.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_units() }}") }}
 with listed as (
     select
         memberships.*,
@@ -14,6 +16,7 @@ with listed as (
         on submissions.submission_sha256 = memberships.submission_sha256
        and submissions.unit_code = memberships.unit_code
        and submissions.as_of_date = memberships.as_of_date
+    {{ where_run_units('memberships.unit_code') }}
 ),
 
 reported as (

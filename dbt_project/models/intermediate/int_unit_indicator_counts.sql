@@ -1,7 +1,12 @@
 -- Numerator and denominator of every indicator for every body of every accepted submission.
 -- The denominator is the body's members; each indicator's rule is the matching flag of int_memberships.
+-- Rebuilt per unit in a partition run (macros/run_units.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_units() }}") }}
+
 with memberships as (
     select * from {{ ref('int_memberships') }}
+    {{ where_run_units('unit_code') }}
 ),
 
 flags as (
