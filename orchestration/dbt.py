@@ -46,15 +46,24 @@ class WarehouseDbtResource(DbtCliResource):
         return None
 
 
+def _manifest_is_stale(project: DbtProject) -> bool:
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = (p for p in Path(project.project_dir).rglob("*") if project.target_path not in p.parents)
+    return any(p.suffix in (".sql", ".yml", ".csv", ".md") and p.stat().st_mtime > built for p in sources)
+
+
 @cache
 def dbt_project(project_dir: Path) -> DbtProject:
-    """The dbt project with a manifest ready: ``make install`` parses it, and so does this if it is missing.
+    """The dbt project with a manifest ready: ``make install`` parses it, and so does this if it is missing or older
+    than a file of the project (a checkout updated without ``make install``).
 
     Under ``dagster dev`` it is parsed again, so edits show at once. dagster-dbt's own preparer would run the ``dbt``
     on PATH, hence the parse here.
     """
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
-    if using_dagster_dev() or not project.manifest_path.exists():
+    if using_dagster_dev() or _manifest_is_stale(project):
         WarehouseDbtResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
             ["parse", "--quiet"], target_path=project.target_path
         ).wait()
@@ -88,6 +97,8 @@ def _failed_models(run_results: Path) -> list[str]:
 
 
 def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    # Parsing a stale project reads the profile, which needs a warehouse; every run exports its own before dbt builds.
+    os.environ.setdefault("CADRE_WAREHOUSE", str(settings.warehouse))
     project = dbt_project(settings.dbt_project_dir)
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=WarehouseTranslator(),
