@@ -28,7 +28,8 @@ from expectations.report import write_report
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
 
-__all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "validate", "write_report"]
+__all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "prepare", "validate",
+           "write_report"]
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SEVERITIES = ("error", "warn")
@@ -177,6 +178,12 @@ def _resolve_kwargs(spec: ExpectationSpec, con: duckdb.DuckDBPyConnection, param
             value = params[value["$param"]]
         resolved[name] = value
     return resolved
+
+
+def prepare() -> None:
+    """Import Great Expectations and make its context now (seconds), e.g. in a thread while the process waits for
+    something else; validations reuse them."""
+    _batch_definition()
 
 
 @cache

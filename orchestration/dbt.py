@@ -9,6 +9,7 @@ import importlib.metadata
 import json
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -20,6 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.dbt_project import using_dagster_dev
 from packaging import version
 
+from expectations.runner import prepare as prepare_expectations
 from ingest.settings import Settings
 from orchestration.resources import WarehouseResource
 
@@ -115,6 +117,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         unit = context.run.tags.get(PARTITION_NAME_TAG)
         os.environ["CADRE_DBT_UNITS"] = unit or ""
         context.log.info(f"dbt build, per-unit models for unit {unit} only" if unit else "dbt build, full refresh")
+        # This process only waits while dbt runs: the quality gate's slow Great Expectations import happens meanwhile.
+        threading.Thread(target=prepare_expectations, name="great-expectations-import", daemon=True).start()
         # dbt's unit tests check the models' logic on fixed rows, not the data: `make test` runs them.
         command = ["build", "--exclude-resource-type", "unit_test", *([] if unit else ["--full-refresh"])]
         invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
