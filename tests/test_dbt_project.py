@@ -325,7 +325,7 @@ def test_a_null_in_a_required_column_fails_the_models_not_null_test_naming_it(wa
         con.execute("update int_memberships set is_female = null where person_key = (select min(person_key) "
                     "from int_memberships where body_code = 'party_committee') and body_code = 'party_committee'")
     result = run_dbt(copy, "test", "--select", "int_memberships,test_name:not_null_columns", succeeds=False)
-    assert "Failure in test not_null_columns_int_memberships" in result.stdout, result.stdout[-3000:]
+    assert "Failure in test int_memberships_not_null_columns" in result.stdout, result.stdout[-3000:]
     assert "Got 1 result, configured to fail if != 0" in result.stdout
     run_dbt(copy, "test", "--select", "int_accepted_submissions,test_name:not_null_columns")
 
