@@ -49,6 +49,7 @@ FILLED_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"' + FILLED)
 IRREGULAR_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+\d+")')
 IRREGULAR_ROW = re.compile(rb'<row(?=[\s/>])(?! r="\d+")')
 PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
+PREFIXED_NAME = re.compile(rb":(?:c|row)[\s/>]")  # a search for ":" is fast; PREFIXED_TAG's for "<" is not
 ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
 HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
@@ -213,7 +214,7 @@ class _Extent:
 
     def feed(self, text: bytes) -> None:
         if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
-                or ((b":c" in text or b":row" in text) and PREFIXED_TAG.search(text))):
+                or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text))):
             self._feed_tags(text)
             return
         self.rows = max(self.rows, _last_filled_row(text))
