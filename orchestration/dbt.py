@@ -23,6 +23,7 @@ from packaging import version
 
 from expectations.runner import prepare as prepare_expectations
 from ingest.settings import Settings
+from orchestration.publishing.charts import prepare as prepare_charts
 from orchestration.resources import WarehouseResource
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -98,6 +99,13 @@ def _failed_models(run_results: Path) -> list[str]:
     return [r["unique_id"] for r in results if r["status"] == "error" and not r["unique_id"].startswith("test.")]
 
 
+def _prepare_later_steps() -> None:
+    """The run process only waits while dbt runs: the quality gate's Great Expectations import and the report's chart
+    engine (seconds) start meanwhile."""
+    prepare_expectations()
+    prepare_charts()
+
+
 def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     # Parsing a stale project reads the profile, which needs a warehouse; every run exports its own before dbt builds.
     os.environ.setdefault("CADRE_WAREHOUSE", str(settings.warehouse))
@@ -117,8 +125,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         unit = context.run.tags.get(PARTITION_NAME_TAG)
         os.environ["CADRE_DBT_UNITS"] = unit or ""
         context.log.info(f"dbt build, per-unit models for unit {unit} only" if unit else "dbt build, full refresh")
-        # This process only waits while dbt runs: the quality gate's slow Great Expectations import happens meanwhile.
-        threading.Thread(target=prepare_expectations, name="great-expectations-import", daemon=True).start()
+        threading.Thread(target=_prepare_later_steps, name="prepare-checks-and-report", daemon=True).start()
         # dbt's unit tests check the models' logic on fixed rows, not the data: `make test` runs them.
         command = ["build", "--exclude-resource-type", "unit_test", *([] if unit else ["--full-refresh"])]
         invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)

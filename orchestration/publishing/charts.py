@@ -11,6 +11,12 @@ DISTRICT_LABEL = "Cấp huyện"
 VI_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
 
 
+def prepare() -> None:
+    """Start vl-convert's JavaScript engine now (half a second), e.g. in a thread while the process waits for
+    something else; the first chart would start it otherwise."""
+    vlc.get_themes()
+
+
 def indicator_chart_svg(rows: pl.DataFrame, area_names: list[str], body_names: list[str]) -> str:
     """One indicator's shares as small multiples, as an `<svg>` element.
 
