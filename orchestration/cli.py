@@ -107,19 +107,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def entry_point() -> None:
-    """The ``cadre-warehouse`` command: ``main``, then an exit without the interpreter's teardown.
+def exit_now(code: int) -> None:
+    """End the process with ``code`` without the interpreter's teardown.
 
     Unloading Dagster, dbt, Great Expectations and pandas object by object takes over a second after every run and
     does nothing for the warehouse: by then every file is written and closed and the run lock released. The exit
-    handlers (temporary folders, logging) still run first; only an exception takes the ordinary way out, with its
-    traceback.
+    handlers (temporary folders, logging) still run first.
     """
-    code = main()
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def entry_point() -> None:
+    """The ``cadre-warehouse`` command; an exception takes the ordinary way out, with its traceback."""
+    exit_now(main())
 
 
 if __name__ == "__main__":
