@@ -1,8 +1,8 @@
 """Ingest the inbox for some reporting units: receive, parse, decide statuses, write the lake and feedback.
 
 This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
-tests. Files are parsed one at a time (one per core in worker processes when many are new), so memory holds one
-workbook per process, never the whole inbox.
+tests. New files are parsed in small batches (by one worker process per core when many are new): their rosters are
+cleaned together, and memory holds one batch per process, never the whole inbox.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from ingest.receive import Receipt, load_receipts, receive, save_receipt, scan_i
 from ingest.reference import Reference, load_reference
 from ingest.settings import Settings
 from ingest.status import Entry, Outcome, decide_statuses
-from ingest.submission import ParsedSubmission, read_submission
+from ingest.submission import ParsedSubmission, read_submissions
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)
 PARALLEL_FROM_FILES = 16
+BATCH_FILES = 16  # files a worker is handed at once (ingest.submission bounds the cells it holds)
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,23 @@ class UnitResult:
         return sum(s["rows_rejected"] for s in self.submissions if s["status"] != "duplicate")
 
 
-def _parse(receipt: Receipt, settings: Settings, reference: Reference) -> ParsedSubmission | SubmissionError:
-    path = settings.archive / receipt.archived_name
+def _parse(
+    receipts: list[Receipt], settings: Settings, reference: Reference
+) -> list[ParsedSubmission | SubmissionError]:
+    """Parse files together; on an error the code did not foresee, each file again on its own, so one file the code
+    cannot handle does not stop the others."""
+    files = [(settings.archive / r.archived_name, r.arrivals[0].file_name) for r in receipts]
     try:
-        return read_submission(path, receipt.arrivals[0].file_name, reference, settings)
-    except SubmissionError as error:
-        return error
-    except Exception as error:  # one file the code cannot handle must not stop the others
-        logger.exception("unexpected error reading %s (%s)", receipt.arrivals[0].file_name, receipt.sha256)
-        return SubmissionError(
+        return read_submissions(files, reference, settings)
+    except Exception as error:
+        if len(receipts) > 1:
+            return [result for receipt in receipts for result in _parse([receipt], settings, reference)]
+        logger.exception("unexpected error reading %s (%s)", files[0][1], receipts[0].sha256)
+        return [SubmissionError(
             "internal_error",
             f"Lỗi hệ thống khi đọc tệp, đã báo cho quản trị / unexpected error reading the file "
             f"({type(error).__name__}); the operators have the details in the log",
-        )
+        )]
 
 
 def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, settings: Settings) -> Outcome:
@@ -73,20 +78,27 @@ def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, setting
     return outcome
 
 
-def _identified(receipt: Receipt, settings: Settings, wanted: set[str]) -> Receipt:
-    """Parse a file not yet identified by this parser version; store its rows at once if its unit is wanted.
+def _identified(receipts: list[Receipt], settings: Settings, wanted: set[str]) -> list[Receipt]:
+    """Parse files not yet identified by this parser version; store their rows at once if their unit is wanted.
 
-    Runs in a worker process when many files are new, so it returns the receipt it filled in."""
-    result = _parse(receipt, settings, load_reference())
-    identity = result.identity
-    receipt.unit_code = identity.unit_code if identity else None
-    receipt.as_of_date = identity.as_of_date.isoformat() if identity else None
-    receipt.error_code = result.code if isinstance(result, SubmissionError) else None
-    receipt.error_message = result.message if isinstance(result, SubmissionError) else None
-    receipt.identified_by = lake.parser_version()
-    if receipt.unit_code in wanted:
-        _store(result, receipt, settings)
-    return receipt
+    Runs in a worker process when many files are new, so it returns the receipts it filled in."""
+    for receipt, result in zip(receipts, _parse(receipts, settings, load_reference())):
+        identity = result.identity
+        receipt.unit_code = identity.unit_code if identity else None
+        receipt.as_of_date = identity.as_of_date.isoformat() if identity else None
+        receipt.error_code = result.code if isinstance(result, SubmissionError) else None
+        receipt.error_message = result.message if isinstance(result, SubmissionError) else None
+        receipt.identified_by = lake.parser_version()
+        if receipt.unit_code in wanted:
+            _store(result, receipt, settings)
+    return receipts
+
+
+def _batches(receipts: list[Receipt], workers: int) -> list[list[Receipt]]:
+    """Consecutive runs of at most BATCH_FILES files, small enough that each worker gets a few (the last batch of
+    one must not keep the other workers waiting long)."""
+    size = max(1, min(BATCH_FILES, len(receipts) // (4 * workers)))
+    return [receipts[i:i + size] for i in range(0, len(receipts), size)]
 
 
 def _workers(files: int) -> int:
@@ -104,25 +116,27 @@ def _record(receipt: Receipt, identified: Receipt, settings: Settings, log: Log)
 
 
 def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], log: Log) -> None:
-    """Identify (and store, if wanted) every stale file, one workbook per process in memory at a time.
+    """Identify (and store, if wanted) every stale file, one batch of workbooks per process in memory at a time.
 
-    Many new files are parsed by worker processes, one per core. If a file kills its worker (a reader crash, not a
-    refusal), the files not yet recorded are read again here, one at a time, logging ``[i/n] identifying`` before
-    each: the culprit is then the file being read after the last ``read`` line (docs/operations.md)."""
+    Many new files are parsed in batches by worker processes, one per core. If a file kills its worker (a reader
+    crash, not a refusal), the files not yet recorded are read again here, one at a time, logging ``[i/n]
+    identifying`` before each: the culprit is then the file being read after the last ``read`` line
+    (docs/operations.md). A few files are read that way from the start."""
     done, workers = 0, _workers(len(stale))
     parse = partial(_identified, settings=settings, wanted=wanted)
     if workers > 1:
         try:
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                for identified in pool.map(parse, stale):
-                    log(f"[{done + 1}/{len(stale)}] identifying")
-                    _record(stale[done], identified, settings, log)
-                    done += 1
+                for identified in pool.map(parse, _batches(stale, workers)):
+                    for receipt in identified:
+                        log(f"[{done + 1}/{len(stale)}] identifying")
+                        _record(stale[done], receipt, settings, log)
+                        done += 1
         except BrokenProcessPool:
             log(f"a reader process died after {done} file(s); reading the others one at a time")
     for index in range(done, len(stale)):
         log(f"[{index + 1}/{len(stale)}] identifying")
-        _record(stale[index], parse(stale[index]), settings, log)
+        _record(stale[index], parse([stale[index]])[0], settings, log)
 
 
 def _submission_row(entry: Entry, status, outcome: Outcome, unit_code: str | None) -> dict:
@@ -160,7 +174,7 @@ def _unit_rows(unit_code: str, receipts: list[Receipt], settings: Settings, refe
     for receipt in receipts:
         outcome = lake.load_outcome(settings.lake, unit_code, receipt.sha256)
         if outcome is None:
-            outcome = _store(_parse(receipt, settings, reference), receipt, settings)
+            outcome = _store(_parse([receipt], settings, reference)[0], receipt, settings)
         outcomes[receipt.sha256] = outcome
     entries = [Entry(a.file_name, r.sha256, a.received_at) for r in receipts for a in r.arrivals]
     statuses = decide_statuses(entries, outcomes, settings.max_reject_share)

@@ -1,4 +1,7 @@
-"""Read one submitted file into clean rows: the whole of what ingest does to a single spreadsheet."""
+"""Read submitted files into clean rows: the whole of what ingest does to a spreadsheet.
+
+Files are read one at a time; their roster sheets are then cleaned together (``ingest.roster.clean_rosters``), so a
+batch of files costs less than the same files one by one, and gives the same rows."""
 
 from __future__ import annotations
 
@@ -8,13 +11,16 @@ from pathlib import Path
 import polars as pl
 
 from ingest.errors import SubmissionError
-from ingest.header import find_roster_header, find_training_header, require_roster_columns
+from ingest.header import Header, find_roster_header, find_training_header, require_roster_columns
 from ingest.reference import Reference
-from ingest.roster import clean_roster
+from ingest.roster import CleanRoster, Roster, clean_rosters
 from ingest.settings import Settings
 from ingest.title import Identity, identify
 from ingest.training import clean_training
-from ingest.workbook import read_sheets
+from ingest.workbook import Sheet, read_sheets
+
+# About 100 MB of text cells (docs/operations.md): sixteen 3,500-row rosters, or one large one alone.
+BATCH_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,16 @@ def identify_file(path: Path, file_name: str, reference: Reference, settings: Se
     return identify(header, file_name, reference)
 
 
-def read_submission(path: Path, file_name: str, reference: Reference, settings: Settings) -> ParsedSubmission:
-    """Clean rows of the file at ``path`` (received as ``file_name``).
+@dataclass(frozen=True)
+class _Opened:
+    """A file whose roster sheet is found and whose unit and date are known: what cleaning starts from."""
 
-    Raises ingest.errors.SubmissionError when the file as a whole cannot be accepted: not a spreadsheet, too large,
-    no roster sheet, a required column missing, unknown unit, no as-of date.
-    """
+    identity: Identity
+    header: Header
+    sheets: list[Sheet]
+
+
+def _open(path: Path, file_name: str, reference: Reference, settings: Settings) -> _Opened:
     try:
         sheets = read_sheets(path, settings, file_name)
         header = find_roster_header(sheets, reference)
@@ -71,13 +81,16 @@ def read_submission(path: Path, file_name: str, reference: Reference, settings: 
     except SubmissionError as error:
         error.identity = identity
         raise
-    roster = clean_roster(header, identity.as_of_date, reference, settings.person_key_secret)
+    return _Opened(identity, header, sheets)
+
+
+def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> ParsedSubmission:
     if roster.rows_total == 0:
         raise SubmissionError(
-            "empty_roster", "Danh sách không có dòng cán bộ nào / the roster has no people rows", identity
+            "empty_roster", "Danh sách không có dòng cán bộ nào / the roster has no people rows", opened.identity
         )
-    rejected = [roster.rejected.with_columns(pl.lit(header.sheet.name).alias("sheet_name"))]
-    training_header = find_training_header(sheets, reference)
+    rejected = [roster.rejected.with_columns(pl.lit(opened.header.sheet.name).alias("sheet_name"))]
+    training_header = find_training_header(opened.sheets, reference)
     training_rows, training_total = pl.DataFrame(
         schema={"source_row": pl.Int32, "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64}
     ), 0
@@ -86,9 +99,57 @@ def read_submission(path: Path, file_name: str, reference: Reference, settings: 
         training_rows, training_total = training.rows, training.rows_total
         rejected.append(training.rejected.with_columns(pl.lit(training_header.sheet.name).alias("sheet_name")))
     return ParsedSubmission(
-        identity=identity,
+        identity=opened.identity,
         memberships=roster.memberships,
         training=training_rows,
         rejected=pl.concat(rejected),
         rows_total=roster.rows_total + training_total,
     )
+
+
+def _cells(opened: _Opened | SubmissionError) -> int:
+    return 0 if isinstance(opened, SubmissionError) else sum(s.cells.height * s.cells.width for s in opened.sheets)
+
+
+def _cleaned(opened: list[_Opened | SubmissionError], reference: Reference,
+             settings: Settings) -> list[ParsedSubmission | SubmissionError]:
+    readable = [o for o in opened if isinstance(o, _Opened)]
+    rosters = iter(clean_rosters([Roster(o.header, o.identity.as_of_date) for o in readable], reference,
+                                 settings.person_key_secret))
+    results: list[ParsedSubmission | SubmissionError] = []
+    for item in opened:
+        try:
+            results.append(item if isinstance(item, SubmissionError) else _parsed(item, next(rosters), reference))
+        except SubmissionError as error:
+            results.append(error)
+    return results
+
+
+def read_submissions(
+    files: list[tuple[Path, str]], reference: Reference, settings: Settings
+) -> list[ParsedSubmission | SubmissionError]:
+    """Clean rows of each file at ``path`` (received as ``file_name``), in order; a SubmissionError in the place of
+    a file that cannot be accepted as a whole: not a spreadsheet, too large, no roster sheet, a required column
+    missing, unknown unit, no as-of date, no people rows. Any other exception is the caller's to isolate.
+
+    Files are opened one after another and cleaned together whenever the sheets held reach BATCH_CELLS, so memory
+    holds at most that many cells plus one file's, whatever the number of files."""
+    results: list[ParsedSubmission | SubmissionError] = []
+    held: list[_Opened | SubmissionError] = []
+    for path, file_name in files:
+        try:
+            held.append(_open(path, file_name, reference, settings))
+        except SubmissionError as error:
+            held.append(error)
+        if sum(map(_cells, held)) >= BATCH_CELLS:
+            results += _cleaned(held, reference, settings)
+            held = []
+    return results + _cleaned(held, reference, settings)
+
+
+def read_submission(path: Path, file_name: str, reference: Reference, settings: Settings) -> ParsedSubmission:
+    """``read_submissions`` of one file; raises its SubmissionError."""
+    result = read_submissions([(path, file_name)], reference, settings)[0]
+    if isinstance(result, SubmissionError):
+        raise result
+    return result

@@ -45,13 +45,16 @@ def parse_birth(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return day, year.cast(pl.Int32)
 
 
-def age_at(birth_day: pl.Expr, birth_year: pl.Expr, as_of: date) -> pl.Expr:
-    """Completed years at ``as_of``; with only a birth year, as-of year − birth year (the Party forms' rule).
-    Someone whose birthday is the as-of date has completed that year."""
-    not_yet = (birth_day.dt.month().cast(pl.Int32) * 100 + birth_day.dt.day().cast(pl.Int32)) > (
-        as_of.month * 100 + as_of.day
-    )
-    return (pl.lit(as_of.year) - birth_year - not_yet.fill_null(False).cast(pl.Int32)).cast(pl.Int32)
+def _month_day(day: pl.Expr) -> pl.Expr:
+    return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
+
+
+def age_at(birth_day: pl.Expr, birth_year: pl.Expr, as_of: date | pl.Expr) -> pl.Expr:
+    """Completed years at ``as_of`` (a date, or a Date column: each row's own); with only a birth year, as-of year
+    − birth year (the Party forms' rule). Someone whose birthday is the as-of date has completed that year."""
+    as_of = pl.lit(as_of, dtype=pl.Date) if isinstance(as_of, date) else as_of
+    not_yet = _month_day(birth_day) > _month_day(as_of)
+    return (as_of.dt.year().cast(pl.Int32) - birth_year - not_yet.fill_null(False).cast(pl.Int32)).cast(pl.Int32)
 
 
 def gender(folded: pl.Expr) -> pl.Expr:

@@ -25,7 +25,7 @@ from ingest.errors import SubmissionError
 from ingest.header import find_roster_header, require_roster_columns
 from ingest.reasons import MESSAGES
 from ingest.reference import load_reference
-from ingest.roster import clean_roster
+from ingest.roster import Roster, clean_rosters
 from ingest.text import clean_text, decode_tcvn3, fold, looks_like_tcvn3, sheet_is_tcvn3
 from ingest.title import identify
 from ingest.workbook import Sheet
@@ -166,11 +166,24 @@ ROSTER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân t�
                  "Trình độ chuyên môn"]
 
 
+ROSTER_ROWS = st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=1, max_size=15)
+
+
+def _frames(roster) -> tuple:
+    return roster.memberships.to_dicts(), roster.rejected.to_dicts(), roster.rows_total
+
+
 @FUZZ
-@given(st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=1, max_size=15))
-def test_every_roster_row_is_accepted_rejected_with_a_reason_or_skipped_as_no_person(rows):
+@given(ROSTER_ROWS, ROSTER_ROWS)
+def test_every_roster_row_is_accepted_rejected_with_a_reason_or_skipped_as_no_person(rows, other_rows):
     header = find_roster_header([_sheet([ROSTER_HEADER, *rows])], REFERENCE)
-    roster = clean_roster(header, AS_OF, REFERENCE, "secret")
+    other = find_roster_header([_sheet([ROSTER_HEADER, *other_rows])], REFERENCE)
+    roster, other_roster = clean_rosters([Roster(header, AS_OF), Roster(other, date(2015, 10, 15))], REFERENCE,
+                                         "secret")
+    # Cleaned in one batch or alone, a roster gives the same rows: no rule reaches across rosters.
+    assert _frames(roster) == _frames(clean_rosters([Roster(header, AS_OF)], REFERENCE, "secret")[0])
+    assert _frames(other_roster) == _frames(
+        clean_rosters([Roster(other, date(2015, 10, 15))], REFERENCE, "secret")[0])
     accepted = set(roster.memberships["source_row"])
     rejected = roster.rejected["source_row"].to_list()
     assert len(rejected) == len(set(rejected)) and not accepted & set(rejected)
