@@ -107,21 +107,23 @@ def _workers(files: int) -> int:
     return min(len(os.sched_getaffinity(0)), files) if files >= PARALLEL_FROM_FILES else 0
 
 
-def _record(receipt: Receipt, identified: Receipt, settings: Settings, log: Log) -> None:
+def _record(receipt: Receipt, identified: Receipt, settings: Settings) -> str:
+    """Save what parsing found out about a file; returns the line that says it."""
     vars(receipt).update(vars(identified))  # the same object unless a worker process filled in a copy
     save_receipt(settings.archive, receipt)
     where = f"unit {receipt.unit_code}, as of {receipt.as_of_date}" if receipt.unit_code else "unit not identified"
     problem = f" — refused: {receipt.error_code}" if receipt.error_code else ""
-    log(f"read {receipt.arrivals[0].file_name}: {where}{problem}")
+    return f"read {receipt.arrivals[0].file_name}: {where}{problem}"
 
 
 def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], log: Log) -> None:
     """Identify (and store, if wanted) every stale file, one batch of workbooks per process in memory at a time.
 
-    Many new files are parsed in batches by worker processes, one per core. If a file kills its worker (a reader
-    crash, not a refusal), the files not yet recorded are read again here, one at a time, logging ``[i/n]
-    identifying`` before each: the culprit is then the file being read after the last ``read`` line
-    (docs/operations.md). A few files are read that way from the start."""
+    Many new files are parsed in batches by worker processes, one per core; the log then has a progress line per
+    batch and a line per file refused or not identified (every file is listed once ingest is done). If a file kills
+    its worker (a reader crash, not a refusal), the files not yet recorded are read again here, one at a time,
+    logging ``[i/n] identifying`` before each and a ``read`` line after: the culprit is then the file being read
+    after the last ``read`` line (docs/operations.md). A few files are read that way from the start."""
     done, workers = 0, _workers(len(stale))
     parse = partial(_identified, settings=settings, wanted=wanted)
     if workers > 1:
@@ -129,14 +131,16 @@ def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], lo
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
                 for identified in pool.map(parse, _batches(stale, workers)):
                     for receipt in identified:
-                        log(f"[{done + 1}/{len(stale)}] identifying")
-                        _record(stale[done], receipt, settings, log)
+                        line = _record(stale[done], receipt, settings)
+                        if receipt.error_code or not receipt.unit_code:
+                            log(line)
                         done += 1
+                    log(f"[{done}/{len(stale)}] files read")
         except BrokenProcessPool:
             log(f"a reader process died after {done} file(s); reading the others one at a time")
     for index in range(done, len(stale)):
         log(f"[{index + 1}/{len(stale)}] identifying")
-        _record(stale[index], parse([stale[index]])[0], settings, log)
+        log(_record(stale[index], parse([stale[index]])[0], settings))
 
 
 def _submission_row(entry: Entry, status, outcome: Outcome, unit_code: str | None) -> dict:

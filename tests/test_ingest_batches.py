@@ -113,13 +113,19 @@ def test_an_unforeseen_error_in_one_file_spares_the_rest_of_its_batch(tmp_path, 
 def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_read_alone(tmp_path):
     settings = load_settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "warehouse", env={})
     _write_inbox(settings.inbox, pipeline.PARALLEL_FROM_FILES + 2)
+    (settings.inbox / "183_2020-10-15.xlsx").write_bytes(b"PK\x03\x04 half a workbook")
+    files = pipeline.PARALLEL_FROM_FILES + 3
     lines: list[str] = []
     pipeline.ingest_inbox(settings, log=lines.append)
-    assert sum("identifying" in line for line in lines) == pipeline.PARALLEL_FROM_FILES + 2
-    assert not [line for line in lines if "died" in line]
+    # Workers report a line per batch, and each refused file by name; nothing is read a second time.
+    progress = [line for line in lines if line.endswith("files read")]
+    assert len(progress) > 1 and progress[-1] == f"[{files}/{files}] files read"
+    assert [line for line in lines if "refused" in line] == [
+        "read 183_2020-10-15.xlsx: unit 183, as of 2020-10-15 — refused: not_a_spreadsheet"]
+    assert not [line for line in lines if "died" in line or "identifying" in line]
     alone_lake = tmp_path / "alone"
-    receipts = load_receipts(settings.archive)
-    assert len(receipts) == pipeline.PARALLEL_FROM_FILES + 2
+    receipts = [r for r in load_receipts(settings.archive) if not r.error_code]
+    assert len(receipts) == files - 1
     for receipt in receipts:
         parsed = read_submission(settings.archive / receipt.archived_name, receipt.arrivals[0].file_name,
                                  load_reference(), settings)
