@@ -2,7 +2,7 @@
 
 For each scale: synthetic inbox (``bench.inboxes``, written once and reused), the pipeline in a fresh process
 (``bench.pipeline``), then on the same files in the same run the physical floor, the raw calamine reader and a naive
-pandas + openpyxl script (``bench.baselines``), and ingest's own stages one file after another. Writes
+pandas + openpyxl script (``bench.baselines``), and ingest's own stages in one process, batch after batch. Writes
 ``bench/results.json`` and prints a table. docs/performance.md explains the figures.
 
     python -m bench [--scales province,national,large_workbook,incremental]
@@ -39,8 +39,9 @@ STACK_IMPORTS = "import dagster, dagster_dbt.core.resource, great_expectations, 
 NOTES = {
     "stages_s": "startup: process start to run start (imports, definitions). ingest, dbt, checks, publish: wall time "
                 "of the Dagster steps of the pipeline run (ingest parses on every core). read, clean, write_lake: "
-                "ingest's own functions on the same files one after another in one process, summed (with 100 files "
-                "or more: every 4th file, scaled by rows).",
+                "ingest's own functions on the same files in one process, in the batches a reader worker is handed "
+                "(read_sheets, the rest of read_submissions, lake.write_rows), summed (with 100 files or more: every "
+                "4th file, scaled by rows).",
     "peak_rss_mb": "the highest resident memory of the pipeline process and its children together (reader workers, "
                    "dbt), sampled every 50 ms; peak_rss_detail_mb also has each one's own peak (getrusage).",
     "naive_ingest_s": "with 100 files or more: every 8th file, scaled by rows (naive_sample has what ran).",

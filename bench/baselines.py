@@ -133,9 +133,12 @@ def naive_ingest(files: list[Path]) -> dict:
 
 
 def ingest_stages(files: list[Path]) -> dict:
-    """ingest's read_sheets, the rest of read_submission (cleaning) and the lake writes, timed file by file."""
+    """ingest's read_sheets, the rest of read_submissions (cleaning) and the lake writes, in the batches a reader
+    worker is handed, one after another."""
     import ingest.submission
     from ingest import lake
+    from ingest.errors import SubmissionError
+    from ingest.pipeline import BATCH_FILES
     from ingest.reference import load_reference
     from ingest.settings import load_settings
 
@@ -153,14 +156,18 @@ def ingest_stages(files: list[Path]) -> dict:
     parse = write = 0.0
     rows = 0
     with tempfile.TemporaryDirectory() as scratch:
-        for path in files:
+        for first in range(0, len(files), BATCH_FILES):
+            batch = files[first:first + BATCH_FILES]
             start = time.perf_counter()
-            parsed = ingest.submission.read_submission(path, path.name, reference, settings)
+            results = ingest.submission.read_submissions([(p, p.name) for p in batch], reference, settings)
             middle = time.perf_counter()
-            lake.write_rows(Path(scratch), parsed.identity.unit_code, path.stem, parsed.identity.as_of_date, {
-                "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
+            for path, parsed in zip(batch, results):
+                if isinstance(parsed, SubmissionError):
+                    raise parsed
+                lake.write_rows(Path(scratch), parsed.identity.unit_code, path.stem, parsed.identity.as_of_date, {
+                    "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
+                rows += parsed.rows_total
             parse, write = parse + middle - start, write + time.perf_counter() - middle
-            rows += parsed.rows_total
     return {"rows": rows, "read_s": spent["read"], "clean_s": parse - spent["read"], "write_lake_s": write}
 
 

@@ -117,12 +117,15 @@ def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_rea
     files = pipeline.PARALLEL_FROM_FILES + 3
     lines: list[str] = []
     pipeline.ingest_inbox(settings, log=lines.append)
-    # Workers report a line per batch, and each refused file by name; nothing is read a second time.
-    progress = [line for line in lines if line.endswith("files read")]
+    # Workers report one message per batch: progress, then each file it read; nothing is read a second time.
+    progress = [line.split("\n")[0] for line in lines if line.split("\n")[0].endswith("files read")]
     assert len(progress) > 1 and progress[-1] == f"[{files}/{files}] files read"
-    assert [line for line in lines if "refused" in line] == [
+    text = "\n".join(lines).splitlines()
+    assert all(sum(line.startswith(f"read {path.name}: ") for line in text) == 1
+               for path in settings.inbox.iterdir())
+    assert [line for line in text if "refused" in line] == [
         "read 183_2020-10-15.xlsx: unit 183, as of 2020-10-15 — refused: not_a_spreadsheet"]
-    assert not [line for line in lines if "died" in line or "identifying" in line]
+    assert not [line for line in text if "died" in line or "identifying" in line]
     alone_lake = tmp_path / "alone"
     receipts = [r for r in load_receipts(settings.archive) if not r.error_code]
     assert len(receipts) == files - 1
