@@ -121,10 +121,10 @@ def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], lo
 
     Many new files are parsed in batches by worker processes, one per core; the log then has one message per batch,
     a progress line and a line per file (a log message costs Dagster milliseconds: 1,400 of them took 8 s of a
-    national run). If a file kills
-    its worker (a reader crash, not a refusal), the files not yet recorded are read again here, one at a time,
-    logging ``[i/n] identifying`` before each and a ``read`` line after: the culprit is then the file being read
-    after the last ``read`` line (docs/operations.md). A few files are read that way from the start."""
+    national run). If a file kills its worker (a reader crash, not a refusal), the files not yet recorded are read
+    again here, one at a time, logging ``[i/n] identifying`` before each and a ``read`` line after: the culprit is
+    then the file being read after the last ``read`` line (docs/operations.md). A few files are read that way from
+    the start."""
     done, workers = 0, _workers(len(stale))
     parse = partial(_identified, settings=settings, wanted=wanted)
     if workers > 1:

@@ -27,8 +27,10 @@ from ingest.reasons import MESSAGES
 from ingest.reference import Reference, Vocabulary
 from ingest.text import clean_cells, fold_series, map_distinct, sheet_is_tcvn3
 
-TEXT_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body", "term", "education",
-              "political_theory", "position", "organisation", "birth_male", "birth_female")
+HEADER_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body", "term", "education",
+                "political_theory", "position", "organisation")
+BIRTH_PAIR = ("birth_male", "birth_female")  # the Nam | Nữ birth columns of the split form (Header.birth_male, …)
+TEXT_ROLES = HEADER_ROLES + BIRTH_PAIR
 ROSTER = "roster"  # which roster of the batch a row comes from
 COLUMN_NUMBER = r"^\(?\d{1,3}\)?$"
 MIN_AGE, MAX_AGE = 18, 80
@@ -54,9 +56,8 @@ def _role_cells(index: int, roster: Roster) -> pl.DataFrame:
     to know of its sheet: the as-of date, whether birth dates are split into Nam/Nữ columns, and whether that pair
     must be read again (another birth column told the people rows apart)."""
     header = roster.header
-    columns = {role: header.columns.get(role) for role in TEXT_ROLES} | {
-        "birth_male": header.birth_male, "birth_female": header.birth_female,
-    }
+    columns = {role: header.columns.get(role) for role in HEADER_ROLES} | dict(
+        zip(BIRTH_PAIR, (header.birth_male, header.birth_female)))
     split = header.birth_male is not None
     return data_rows(header).select(
         pl.lit(index, dtype=pl.Int32).alias(ROSTER),
@@ -105,7 +106,7 @@ def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     frame = frame.with_columns(marker)
     signed = pl.col("marker").eq("signature").fill_null(False).cum_sum().over(ROSTER) > 0
     # A row with a name and nothing else is still a person to account for (rejected, never silently skipped).
-    person_fields = ["full_name", "birth", "ethnicity", "body", "birth_male", "birth_female"]
+    person_fields = ["full_name", "birth", "ethnicity", "body", *BIRTH_PAIR]
     is_column_numbers = pl.col("full_name").str.contains(COLUMN_NUMBER) & pl.col("ethnicity").str.contains(
         COLUMN_NUMBER
     ).fill_null(True)

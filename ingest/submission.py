@@ -136,14 +136,16 @@ def read_submissions(
     holds at most that many cells plus one file's, whatever the number of files."""
     results: list[ParsedSubmission | SubmissionError] = []
     held: list[_Opened | SubmissionError] = []
+    cells = 0
     for path, file_name in files:
         try:
             held.append(_open(path, file_name, reference, settings))
         except SubmissionError as error:
             held.append(error)
-        if sum(map(_cells, held)) >= BATCH_CELLS:
+        cells += _cells(held[-1])
+        if cells >= BATCH_CELLS:
             results += _cleaned(held, reference, settings)
-            held = []
+            held, cells = [], 0
     return results + _cleaned(held, reference, settings)
 
 

@@ -49,10 +49,9 @@ def _month_day(day: pl.Expr) -> pl.Expr:
     return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
 
 
-def age_at(birth_day: pl.Expr, birth_year: pl.Expr, as_of: date | pl.Expr) -> pl.Expr:
-    """Completed years at ``as_of`` (a date, or a Date column: each row's own); with only a birth year, as-of year
-    − birth year (the Party forms' rule). Someone whose birthday is the as-of date has completed that year."""
-    as_of = pl.lit(as_of, dtype=pl.Date) if isinstance(as_of, date) else as_of
+def age_at(birth_day: pl.Expr, birth_year: pl.Expr, as_of: pl.Expr) -> pl.Expr:
+    """Completed years at ``as_of`` (a Date expression: each row's own); with only a birth year, as-of year − birth
+    year (the Party forms' rule). Someone whose birthday is the as-of date has completed that year."""
     not_yet = _month_day(birth_day) > _month_day(as_of)
     return (as_of.dt.year().cast(pl.Int32) - birth_year - not_yet.fill_null(False).cast(pl.Int32)).cast(pl.Int32)
 

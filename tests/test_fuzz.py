@@ -93,7 +93,7 @@ def test_every_header_spelling_maps_to_a_known_role_or_to_none(text):
 def test_birth_parser_gives_a_date_a_year_or_nothing(cells):
     day, year = values.parse_birth(pl.col("birth"))
     parsed = pl.DataFrame({"birth": cells}, schema={"birth": pl.String}).select(
-        day.alias("day"), year.alias("year"), values.age_at(day, year, AS_OF).alias("age"))
+        day.alias("day"), year.alias("year"), values.age_at(day, year, pl.lit(AS_OF)).alias("age"))
     for cell, (born, born_in, age) in zip(cells, parsed.rows()):
         if born is not None:
             assert born_in == born.year, cell

@@ -153,7 +153,7 @@ def _ages(*births: date | int) -> list[int]:
     days = [b if isinstance(b, date) else None for b in births]
     years = [b.year if isinstance(b, date) else b for b in births]
     frame = pl.DataFrame({"day": days, "year": years}, schema={"day": pl.Date, "year": pl.Int32})
-    return frame.select(values.age_at(pl.col("day"), pl.col("year"), AS_OF)).to_series().to_list()
+    return frame.select(values.age_at(pl.col("day"), pl.col("year"), pl.lit(AS_OF))).to_series().to_list()
 
 
 def test_birthday_on_the_as_of_date_counts_as_a_completed_year():

@@ -27,7 +27,7 @@ with listings as (
 
 -- A person listed twice in one body (two departments, a copied row) is one member: their first listing counts.
 -- Ingest already keeps one row per person and body in a file, so this is usually empty; a grouping with only the
--- keys and a row number costs a fraction of ranking every listing (2.5 million in the national benchmark).
+-- keys and their first source row costs a fraction of ranking every listing (2.5 million in the national benchmark).
 repeated as (
     select unit_code, as_of_date, person_key, body_code, min(source_row) as first_row
     from listings
