@@ -25,7 +25,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from ingest.settings import DEVELOPMENT_PERSON_KEY_SECRET, SEEDS_DIR
+from ingest.settings import DEVELOPMENT_PERSON_KEY_SECRET, load_settings
 
 
 def floor_unzip(files: list[Path]) -> dict:
@@ -90,7 +90,7 @@ class _NaiveCleaner:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (SEEDS_DIR / name).open(encoding="utf-8") as handle:
+    with (load_settings().seeds / name).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -137,12 +137,13 @@ def ingest_stages(files: list[Path]) -> dict:
     worker is handed, one after another."""
     import ingest.submission
     from ingest import lake
-    from ingest.errors import SubmissionError
-    from ingest.pipeline import BATCH_FILES
+    from ingest.errors import Refused
+    from ingest.parsing import BATCH_FILES
     from ingest.reference import load_reference
     from ingest.settings import load_settings
 
-    settings, reference = load_settings(), load_reference()
+    settings = load_settings()
+    reference = load_reference(settings.seeds)
     read_sheets, spent = ingest.submission.read_sheets, {"read": 0.0}
 
     def timed_read(*args, **kwargs):
@@ -162,8 +163,8 @@ def ingest_stages(files: list[Path]) -> dict:
             results = ingest.submission.read_submissions([(p, p.name) for p in batch], reference, settings)
             middle = time.perf_counter()
             for path, parsed in zip(batch, results):
-                if isinstance(parsed, SubmissionError):
-                    raise parsed
+                if isinstance(parsed, Refused):
+                    raise RuntimeError(f"{path.name} refused: {parsed.code}: {parsed.message}")
                 lake.write_rows(Path(scratch), parsed.identity.unit_code, path.stem, parsed.identity.as_of_date, {
                     "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
                 rows += parsed.rows_total

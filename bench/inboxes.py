@@ -1,7 +1,7 @@
 """Synthetic inboxes for the benchmark: the demo's invented people, at province, national and one-workbook scale.
 
 Every file goes through the real submission contract: district units of the units seed (Lạng Sơn's 11), an as-of
-date in the title block or the file name, and the messy forms of ``ingest.demo.forms`` (split Nam/Nữ birth
+date in the title block or the file name, and the messy forms of ``samples.forms`` (split Nam/Nữ birth
 columns, TCVN3 and NFD text, dates as text or bare years, short headers, column numbers, footers, cover sheets, one
 row per body, old tone marks), with a few rows in some files that the reader must reject. The national scale is
 the 11 Lạng Sơn units × 64 monthly as-of dates (the 15th, 2020-01 … 2025-04): the units seed stays the real one, so nothing in
@@ -9,7 +9,7 @@ the warehouse is changed for the benchmark.
 
 All files are .xlsx, so the two baselines (unzipping the sheet XML; pandas + openpyxl) apply to every one; .xls and
 .csv forms are exercised by the demo inbox and the tests. Inboxes are written once into ``bench/work/inbox/`` and
-reused while the generator (this file, ``ingest/demo/`` and the seeds) is unchanged.
+reused while the generator (this file, ``samples/`` and the seeds) is unchanged.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ingest.demo.forms import Layout, Person, Roster, write_roster
-from ingest.demo.people import FAMILY, GIVEN, MIDDLE, _broken, _Clerk, _posts, district_units
-from ingest.settings import REPO_ROOT, SEEDS_DIR
+import samples
+from ingest.settings import load_settings
+from samples.forms import Layout, Person, Roster, write_roster
+from samples.people import FAMILY, GIVEN, MIDDLE, Clerk, broken_person, district_units, unit_posts
 
 WORK = Path(__file__).resolve().parent / "work"
 
@@ -89,9 +90,9 @@ def synthetic_people(unit_code: str, as_of: date, rows: int, layout: Layout, bad
     """People of one roster filling about ``rows`` sheet rows; the same arguments give the same people."""
     unit = next(u for u in district_units() if u.code == unit_code)
     rng = random.Random(f"bench:{unit_code}:{as_of.isoformat()}:{rows}")
-    clerk = _Clerk(rng, as_of, unit)
+    clerk = Clerk(rng, as_of, unit)
     clerk.names = _AnyName()
-    posts = _posts(rng, unit)
+    posts = unit_posts(rng, unit)
     people, filled = [], 0
     while filled < rows:
         post = posts[len(people) % len(posts)]
@@ -103,7 +104,8 @@ def synthetic_people(unit_code: str, as_of: date, rows: int, layout: Layout, bad
         if reason == "missing_gender" and layout.birth_columns == "split":
             continue  # the form has no place for a person without a sex
         for _ in range(count):
-            people.insert(rng.randint(1, len(people) - 1), _broken(people[rng.randrange(len(people))], reason, as_of))
+            template = people[rng.randrange(len(people))]
+            people.insert(rng.randint(1, len(people) - 1), broken_person(template, reason, as_of))
     return tuple(people)
 
 
@@ -135,7 +137,8 @@ def write_planned(item: Planned) -> Path:
 
 def _generator_version() -> str:
     digest = hashlib.sha256()
-    sources = [Path(__file__), *sorted((REPO_ROOT / "ingest" / "demo").glob("*.py")), *sorted(SEEDS_DIR.glob("*.csv"))]
+    sources = [Path(__file__), *sorted(Path(samples.__file__).parent.glob("*.py")),
+               *sorted(load_settings().seeds.glob("*.csv"))]
     for path in sources:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,7 +1,7 @@
 """Run the real pipeline once in this process and write where the time went as JSON (a child of ``python -m bench``).
 
-``full``: ``cadre-warehouse run`` itself (``orchestration.cli.main``), the job over every unit. ``partition``: what the
-inbox sensor launches for one district's new file, the same job on that unit's partition. Nothing in the pipeline is
+``full``: what ``cadre-warehouse run`` does (``cli.summary.run_and_summarise``), the job over every unit.
+``partition``: what the inbox sensor launches for one district's new file, the same job on that unit's partition. Nothing in the pipeline is
 changed: the Dagster steps are timed by their events (ingest, dbt, checks, publish).
 
     python -m bench.pipeline full|partition INBOX WAREHOUSE OUT.json [UNIT]
@@ -16,36 +16,6 @@ import time
 from pathlib import Path
 
 STARTED = time.perf_counter()
-
-
-def _keep_instance() -> list:
-    """Keep the ephemeral Dagster instance the run uses, to read its step events afterwards."""
-    import orchestration.run
-
-    instances = []
-    make_instance = orchestration.run._instance
-
-    def keep_instance():
-        instances.append(make_instance())
-        return instances[-1]
-
-    orchestration.run._instance = keep_instance
-    return instances
-
-
-def _partition_run(inbox: str, warehouse: str, unit: str) -> int:
-    """The run the inbox sensor requests for a unit's new file (run_key and partition as in automation.py)."""
-    import os
-
-    import orchestration.run
-    from ingest.settings import load_settings
-    from orchestration.assembly import JOB_NAME, build_definitions
-
-    settings = load_settings(inbox=inbox, warehouse=warehouse)
-    os.environ["CADRE_INBOX"], os.environ["CADRE_WAREHOUSE"] = str(settings.inbox), str(settings.warehouse)
-    job = build_definitions(settings).resolve_job_def(JOB_NAME)
-    result = job.execute_in_process(instance=orchestration.run._instance(), partition_key=unit, raise_on_error=False)
-    return 0 if result.success else 1
 
 
 def _step_seconds(instance) -> tuple[dict[str, float], float | None]:
@@ -80,17 +50,22 @@ def _rows(warehouse: Path) -> tuple[int, int]:
 def main(argv: list[str]) -> int:
     mode, inbox, warehouse, out = argv[:4]
     import_start = time.perf_counter()
-    instances = _keep_instance()
-    import orchestration.assembly  # noqa: F401  (dagster, dagster-dbt, dbt, duckdb, polars: timed as imports)
-    imports_s = time.perf_counter() - import_start
-    from orchestration.cli import main as cli_main
+    # dagster, dagster-dbt, dbt, duckdb, polars: timed as imports
+    import dagster as dg
 
+    from cli.summary import run_and_summarise
+    from ingest.settings import load_settings
+    from orchestration.assembly import run_in_process
+
+    imports_s = time.perf_counter() - import_start
+    settings = load_settings(inbox=inbox, warehouse=warehouse)
+    instance = dg.DagsterInstance.ephemeral()  # kept, to read the run's step events afterwards
     if mode == "full":
-        code = cli_main(["run", "--inbox", inbox, "--warehouse", warehouse])
+        code = int(run_and_summarise(settings, instance))
     else:
-        code = _partition_run(inbox, warehouse, argv[4])
+        code = 0 if run_in_process(settings, instance, unit=argv[4]).success else 1
     finished = time.perf_counter()
-    steps, run_start = _step_seconds(instances[-1])
+    steps, run_start = _step_seconds(instance)
     rows, files = _rows(Path(warehouse))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -106,6 +81,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    from orchestration.cli import exit_now
+    from private_hooks.interpreter import exit_now
 
     exit_now(main(sys.argv[1:]))  # as the cadre-warehouse command ends

@@ -7,16 +7,13 @@ by ``submissions.status``. Every write replaces a whole file atomically, so dbt 
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from ingest.files import write_atomically, write_parquet_atomically
-from ingest.settings import SEEDS_DIR
-from ingest.status import Outcome
+from ingest.files import write_parquet_atomically
 
 KEYS = {"submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date}
 SCHEMAS = {
@@ -42,12 +39,13 @@ UNIDENTIFIED = "unidentified"
 
 
 @cache
-def parser_version() -> str:
-    """A hash of everything that decides how a file is parsed; a change re-parses archived files."""
+def parser_version(seeds: Path) -> str:
+    """A hash of everything that decides how a file is parsed (ingest's code and layout tables, the seeds in
+    ``seeds``); a change re-parses archived files."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), *here.glob("layout/*.csv"), *here.glob("tcvn3/*.csv"),
-                        *SEEDS_DIR.glob("*.csv")]):
+    for path in sorted([*here.glob("*.py"), *here.glob("tcvn3/*.py"), *here.glob("layout/*.csv"),
+                        *here.glob("tcvn3/*.csv"), *seeds.glob("*.csv")]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -74,11 +72,6 @@ def write_rows(lake: Path, unit_code: str, sha256: str, as_of: date, tables: dic
         write_parquet_atomically(conform(frame, table), unit_folder(lake, table, unit_code) / f"{sha256}.parquet")
 
 
-def read_rows(lake: Path, table: str, unit_code: str, sha256: str) -> pl.DataFrame:
-    path = unit_folder(lake, table, unit_code) / f"{sha256}.parquet"
-    return pl.read_parquet(path) if path.exists() else conform(pl.DataFrame(), table)
-
-
 def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
     frame = conform(pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(), "submissions")
     write_parquet_atomically(frame, unit_folder(lake, "submissions", unit_code) / "submissions.parquet")
@@ -90,23 +83,3 @@ def ensure_tables(lake: Path) -> None:
         path = unit_folder(lake, table, "none") / "empty.parquet"
         if not path.exists():
             write_parquet_atomically(conform(pl.DataFrame(), table), path)
-
-
-def _outcome_path(lake: Path, unit_code: str, sha256: str) -> Path:
-    return lake / "_outcomes" / f"unit={unit_code}" / f"{sha256}.json"
-
-
-def load_outcome(lake: Path, unit_code: str, sha256: str) -> Outcome | None:
-    """The outcome of parsing ``sha256`` with the current parser, if it was parsed already."""
-    path = _outcome_path(lake, unit_code, sha256)
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.pop("parser_version") != parser_version():
-        return None
-    return Outcome(**data)
-
-
-def save_outcome(lake: Path, unit_code: str, outcome: Outcome) -> None:
-    data = {**outcome.__dict__, "parser_version": parser_version()}
-    write_atomically(_outcome_path(lake, unit_code, outcome.sha256), json.dumps(data, sort_keys=True).encode())

@@ -1,199 +1,107 @@
-"""Ingest the inbox for some reporting units: receive, parse, decide statuses, write the lake and feedback.
+"""Ingest the inbox for some reporting units, one way: receive → parse → decide statuses → submissions and feedback.
 
 This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
-tests. New files are parsed in small batches (by one worker process per core when many are new): their rosters are
-cleaned together, and memory holds one batch per process, never the whole inbox.
+tests. Receiving archives every file (``ingest.receive``); each archived file is parsed once per parser version
+(``ingest.parsing`` writes its lake rows, feedback and record); the statuses of each unit's files are then decided
+from the records (``ingest.status``), and the unit's submissions table and clerk feedback written. Not here: reading
+a spreadsheet (``ingest.submission``) or anything of dbt's.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
-from multiprocessing import get_context
 
 from ingest import lake
 from ingest.errors import SubmissionError
-from ingest.feedback import feedback_file_name, write_feedback
-from ingest.receive import Receipt, load_receipts, receive, save_receipt, scan_inbox
+from ingest.feedback import feedback_file_name
+from ingest.files import write_atomically
+from ingest.parsed import Parsed, feedback_path, load_parsed
+from ingest.parsing import parse_files
+from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import Reference, load_reference
+from ingest.routing import route_file
 from ingest.settings import Settings
-from ingest.status import Entry, Outcome, decide_statuses
-from ingest.submission import ParsedSubmission, read_submissions
+from ingest.status import Decision, Entry, decide_statuses
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)
-PARALLEL_FROM_FILES = 16
-BATCH_FILES = 16  # files a worker is handed at once (ingest.submission bounds the cells it holds)
 
 
 @dataclass(frozen=True)
 class UnitResult:
     unit_code: str
     submissions: list[dict]  # rows of lake/submissions for this unit
-
-    @property
-    def rows_accepted(self) -> int:
-        return sum(s["rows_accepted"] for s in self.submissions if s["status"].startswith("accepted"))
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(s["rows_rejected"] for s in self.submissions if s["status"] != "duplicate")
+    rows_accepted: int  # in its accepted files
+    rows_rejected: int  # in every file but second copies
 
 
-def _parse(
-    receipts: list[Receipt], settings: Settings, reference: Reference
-) -> list[ParsedSubmission | SubmissionError]:
-    """Parse files together; on an error the code did not foresee, each file again on its own, so one file the code
-    cannot handle does not stop the others."""
-    files = [(settings.archive / r.archived_name, r.arrivals[0].file_name) for r in receipts]
-    try:
-        return read_submissions(files, reference, settings)
-    except Exception as error:
-        if len(receipts) > 1:
-            return [result for receipt in receipts for result in _parse([receipt], settings, reference)]
-        logger.exception("unexpected error reading %s (%s)", files[0][1], receipts[0].sha256)
-        return [SubmissionError(
-            "internal_error",
-            f"Lỗi hệ thống khi đọc tệp, đã báo cho quản trị / unexpected error reading the file "
-            f"({type(error).__name__}); the operators have the details in the log",
-        )]
-
-
-def _store(result: ParsedSubmission | SubmissionError, receipt: Receipt, settings: Settings) -> Outcome:
-    """Write the rows of a parsed file into its unit's lake folder and remember the outcome."""
-    if isinstance(result, SubmissionError):
-        outcome = Outcome(receipt.sha256, receipt.as_of_date, error_message=result.message)
-    else:
-        lake.write_rows(settings.lake, receipt.unit_code, receipt.sha256, result.identity.as_of_date, {
-            "memberships": result.memberships, "training": result.training, "rejected_rows": result.rejected,
-        })
-        outcome = Outcome(receipt.sha256, receipt.as_of_date, result.rows_total, result.rows_rejected)
-    lake.save_outcome(settings.lake, receipt.unit_code, outcome)
-    return outcome
-
-
-def _identified(receipts: list[Receipt], settings: Settings, wanted: set[str]) -> list[Receipt]:
-    """Parse files not yet identified by this parser version; store their rows at once if their unit is wanted.
-
-    Runs in a worker process when many files are new, so it returns the receipts it filled in."""
-    for receipt, result in zip(receipts, _parse(receipts, settings, load_reference())):
-        identity = result.identity
-        receipt.unit_code = identity.unit_code if identity else None
-        receipt.as_of_date = identity.as_of_date.isoformat() if identity else None
-        receipt.error_code = result.code if isinstance(result, SubmissionError) else None
-        receipt.error_message = result.message if isinstance(result, SubmissionError) else None
-        receipt.identified_by = lake.parser_version()
-        if receipt.unit_code in wanted:
-            _store(result, receipt, settings)
-    return receipts
-
-
-def _batches(receipts: list[Receipt], workers: int) -> list[list[Receipt]]:
-    """Consecutive runs of at most BATCH_FILES files, small enough that each worker gets a few (the last batch of
-    one must not keep the other workers waiting long)."""
-    size = max(1, min(BATCH_FILES, len(receipts) // (4 * workers)))
-    return [receipts[i:i + size] for i in range(0, len(receipts), size)]
-
-
-def _workers(files: int) -> int:
-    """Worker processes for parsing ``files`` new files: one per core, none for a few files (a worker takes about
-    a second to start, and a few files take less)."""
-    return min(len(os.sched_getaffinity(0)), files) if files >= PARALLEL_FROM_FILES else 0
-
-
-def _record(receipt: Receipt, identified: Receipt, settings: Settings) -> str:
-    """Save what parsing found out about a file; returns the line that says it."""
-    vars(receipt).update(vars(identified))  # the same object unless a worker process filled in a copy
-    save_receipt(settings.archive, receipt)
-    where = f"unit {receipt.unit_code}, as of {receipt.as_of_date}" if receipt.unit_code else "unit not identified"
-    problem = f" — refused: {receipt.error_code}" if receipt.error_code else ""
-    return f"read {receipt.arrivals[0].file_name}: {where}{problem}"
-
-
-def _identify_all(stale: list[Receipt], settings: Settings, wanted: set[str], log: Log) -> None:
-    """Identify (and store, if wanted) every stale file, one batch of workbooks per process in memory at a time.
-
-    Many new files are parsed in batches by worker processes, one per core; the log then has one message per batch,
-    a progress line and a line per file (a log message costs Dagster milliseconds: 1,400 of them took 8 s of a
-    national run). If a file kills its worker (a reader crash, not a refusal), the files not yet recorded are read
-    again here, one at a time, logging ``[i/n] identifying`` before each and a ``read`` line after: the culprit is
-    then the file being read after the last ``read`` line (docs/operations.md). A few files are read that way from
-    the start."""
-    done, workers = 0, _workers(len(stale))
-    parse = partial(_identified, settings=settings, wanted=wanted)
-    if workers > 1:
-        try:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                for identified in pool.map(parse, _batches(stale, workers)):
-                    lines = []
-                    for receipt in identified:
-                        lines.append(_record(stale[done], receipt, settings))
-                        done += 1
-                    log("\n".join([f"[{done}/{len(stale)}] files read", *lines]))
-        except BrokenProcessPool:
-            log(f"a reader process died after {done} file(s); reading the others one at a time")
-    for index in range(done, len(stale)):
-        log(f"[{index + 1}/{len(stale)}] identifying")
-        log(_record(stale[index], parse([stale[index]])[0], settings))
-
-
-def _submission_row(entry: Entry, status, outcome: Outcome, unit_code: str | None) -> dict:
-    counted = status.status != "duplicate" and outcome.error_message is None
+def _submission_row(decision: Decision, record: Parsed, unit_code: str | None, reference: Reference) -> dict:
+    counted = reference.statuses[decision.status].counts_rows and record.error_message is None
+    entry = decision.entry
     return {
-        "file_name": entry.file_name, "sha256": entry.sha256, "unit_code": unit_code,
-        "as_of_date": date.fromisoformat(outcome.as_of_date) if outcome.as_of_date else None,
+        "file_name": entry.file_name, "sha256": entry.sha256, "unit_code": unit_code, "as_of_date": record.as_of,
         "received_at": datetime.fromisoformat(entry.received_at).replace(tzinfo=None),
-        "status": status.status, "message": status.message, "feedback_file": None,
-        "rows_total": outcome.rows_total if counted else 0,
-        "rows_rejected": outcome.rows_rejected if counted else 0,
-        "rows_accepted": outcome.rows_total - outcome.rows_rejected if counted else 0,
+        "status": str(decision.status), "message": decision.message, "feedback_file": None,
+        "rows_total": record.rows_total if counted else 0,
+        "rows_rejected": record.rows_rejected if counted else 0,
+        "rows_accepted": record.rows_total - record.rows_rejected if counted else 0,
     }
 
 
-def _feedback(rows: list[dict], unit_code: str, reference: Reference, settings: Settings) -> None:
-    """One feedback file per as-of date, for the latest file the clerk sent; removed once it is all accepted."""
+def _place_feedback(rows: list[dict], unit_code: str, settings: Settings, reference: Reference) -> None:
+    """One feedback file per as-of date, the one parsing wrote for the latest file the clerk sent; removed once
+    that file is all accepted."""
     latest: dict[date, dict] = {}
     for row in rows:
         if row["status"] != "duplicate" and row["as_of_date"] is not None:
             latest[row["as_of_date"]] = row  # rows are in arrival order
     for as_of, row in latest.items():
         path = settings.feedback / feedback_file_name(unit_code, as_of.isoformat())
-        if row["status"] in ("accepted_with_rejects", "quarantined", "rejected"):
-            rejected = lake.read_rows(settings.lake, "rejected_rows", unit_code, row["sha256"])
-            write_feedback(path, reference.units[unit_code].name, as_of.strftime("%d/%m/%Y"), row["file_name"],
-                           rejected, row["message"] if row["status"] == "rejected" else None)
+        draft = feedback_path(settings.parsed, row["sha256"])
+        if reference.statuses[row["status"]].gets_feedback and draft.exists():
+            write_atomically(path, draft.read_bytes())
             row["feedback_file"] = path.name
         else:
             path.unlink(missing_ok=True)
 
 
-def _unit_rows(unit_code: str, receipts: list[Receipt], settings: Settings, reference: Reference) -> list[dict]:
-    outcomes = {}
-    for receipt in receipts:
-        outcome = lake.load_outcome(settings.lake, unit_code, receipt.sha256)
-        if outcome is None:
-            outcome = _store(_parse([receipt], settings, reference)[0], receipt, settings)
-        outcomes[receipt.sha256] = outcome
+def _result(unit_code: str, receipts: list[Receipt], records: dict[str, Parsed], settings: Settings,
+            reference: Reference, max_reject_share: float) -> UnitResult:
     entries = [Entry(a.file_name, r.sha256, a.received_at) for r in receipts for a in r.arrivals]
-    statuses = decide_statuses(entries, outcomes, settings.max_reject_share)
-    rows = [_submission_row(s.entry, s, outcomes[s.entry.sha256], unit_code) for s in statuses]
-    _feedback(rows, unit_code, reference, settings)
-    return rows
+    decisions = decide_statuses(entries, records, max_reject_share, reference.statuses)
+    code = None if unit_code == lake.UNIDENTIFIED else unit_code
+    rows = [_submission_row(d, records[d.entry.sha256], code, reference) for d in decisions]
+    if code is not None:
+        _place_feedback(rows, code, settings, reference)
+    accepted = sum(r["rows_accepted"] for r in rows if reference.statuses[r["status"]].is_accepted)
+    return UnitResult(unit_code, rows, accepted, sum(r["rows_rejected"] for r in rows))
 
 
-def _unidentified_rows(receipts: list[Receipt]) -> list[dict]:
-    rows = []
+def _to_parse(receipts: list[Receipt], records: dict[str, Parsed | None], wanted: set[str], every_unit: bool,
+              settings: Settings, reference: Reference) -> list[Receipt]:
+    """Files to parse now: every file without a current record; in a run for some units only, those whose title
+    block or name says they are for one of them (or says nothing: reading tells), and files of those units whose
+    rows were not stored when another unit's run parsed them."""
+    chosen = []
     for receipt in receipts:
-        outcome = Outcome(receipt.sha256, None, error_message=receipt.error_message)
-        entries = [Entry(a.file_name, receipt.sha256, a.received_at) for a in receipt.arrivals]
-        rows += [_submission_row(s.entry, s, outcome, None) for s in decide_statuses(entries, {receipt.sha256: outcome}, 1.0)]
-    return rows
+        record = records[receipt.sha256]
+        if record is not None:
+            if record.unit_code in wanted and record.error_code is None and not record.lake_written:
+                chosen.append(receipt)
+            continue
+        if not every_unit:
+            try:
+                identity = route_file(settings.archive / receipt.archived_name, receipt.file_name, receipt.sha256,
+                                      settings, reference)
+            except SubmissionError:
+                identity = None
+            if identity is not None and identity.unit_code not in wanted:
+                continue
+        chosen.append(receipt)
+    return chosen
 
 
 def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, log: Log = print) -> list[UnitResult]:
@@ -201,23 +109,28 @@ def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, lo
 
     Returns one result per unit covered, plus one for files whose unit could not be identified.
     """
-    reference = load_reference()
-    wanted = set(unit_codes) if unit_codes is not None else {u.code for u in reference.reporting_units()}
+    reference = load_reference(settings.seeds)
+    every = {u.code for u in reference.reporting_units()}
+    wanted = set(unit_codes) if unit_codes is not None else every
     lake.ensure_tables(settings.lake)
     inbox_files = scan_inbox(settings.inbox) if settings.inbox.is_dir() else []
     log(f"inbox {settings.inbox}: {len(inbox_files)} file(s)")
     for inbox_file in inbox_files:
         receive(inbox_file, settings.archive)
     receipts = load_receipts(settings.archive) if settings.archive.is_dir() else []
-    version = lake.parser_version()
-    stale = [r for r in receipts if r.identified_by != version]
-    _identify_all(stale, settings, wanted, log)
+    version = lake.parser_version(settings.seeds)
+    records = {r.sha256: load_parsed(settings.parsed, r.sha256, version) for r in receipts}
+    stale = _to_parse(receipts, records, wanted, wanted >= every, settings, reference)
+    records |= parse_files(stale, settings, wanted, log)
+    by_unit: dict[str, list[Receipt]] = {}
+    for receipt in receipts:
+        if (record := records[receipt.sha256]) is not None:
+            by_unit.setdefault(record.unit_code or lake.UNIDENTIFIED, []).append(receipt)
     results = []
-    for unit_code in sorted(wanted):
-        rows = _unit_rows(unit_code, [r for r in receipts if r.unit_code == unit_code], settings, reference)
-        lake.write_submissions(settings.lake, unit_code, rows)
-        results.append(UnitResult(unit_code, rows))
-    unidentified = _unidentified_rows([r for r in receipts if r.unit_code is None])
-    lake.write_submissions(settings.lake, lake.UNIDENTIFIED, unidentified)
-    results.append(UnitResult(lake.UNIDENTIFIED, unidentified))
+    for unit_code in [*sorted(wanted), lake.UNIDENTIFIED]:
+        # An unidentified file is refused whatever else arrived, so no limit can make it anything else.
+        share = settings.max_reject_share if unit_code != lake.UNIDENTIFIED else 1.0
+        result = _result(unit_code, by_unit.get(unit_code, []), records, settings, reference, share)
+        lake.write_submissions(settings.lake, unit_code, result.submissions)
+        results.append(result)
     return results

@@ -1,8 +1,9 @@
 """Receive the inbox: archive every file unchanged, keyed by its content, and remember how it arrived.
 
 ``archive/<sha256>.<ext>`` is the file; ``archive/<sha256>.json`` its receipt: every name it arrived under with
-the time it arrived, and (once known) which unit and as-of date it is for. Nothing is ever deleted or overwritten
-with different content, so a bad file can always be looked at again.
+the time it arrived. A receipt only ever gains arrivals; what parsing found out about the file is the parse cache's
+(``ingest.parsed``). Nothing is ever deleted or overwritten with different content, so a bad file can always be
+looked at again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import logging
 import os
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,22 +25,22 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Arrival:
     file_name: str
     received_at: str  # ISO 8601, UTC
 
 
-@dataclass
+@dataclass(frozen=True)
 class Receipt:
     sha256: str
     extension: str
-    arrivals: list[Arrival] = field(default_factory=list)
-    unit_code: str | None = None
-    as_of_date: str | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    identified_by: str | None = None  # the parser version that identified it
+    arrivals: tuple[Arrival, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        """The name it first arrived under: the one its rows, messages and feedback go by."""
+        return self.arrivals[0].file_name
 
     @property
     def archived_name(self) -> str:
@@ -112,8 +113,8 @@ def load_receipt(archive: Path, sha256: str) -> Receipt | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["arrivals"] = [Arrival(**a) for a in data["arrivals"]]
-    return Receipt(**data)
+    # Receipts written before the parse cache also hold what parsing found: that is the cache's now.
+    return Receipt(data["sha256"], data["extension"], tuple(Arrival(**a) for a in data["arrivals"]))
 
 
 def save_receipt(archive: Path, receipt: Receipt) -> None:
@@ -144,7 +145,7 @@ def receive(inbox_file: InboxFile, archive: Path) -> Receipt | None:
                            "it changed while it was being archived (still being copied?)")
             return None
     if inbox_file.file_name not in {a.file_name for a in receipt.arrivals}:
-        receipt.arrivals.append(Arrival(inbox_file.file_name, inbox_file.received_at))
-        receipt.arrivals.sort(key=lambda a: (a.received_at, a.file_name))
+        arrivals = [*receipt.arrivals, Arrival(inbox_file.file_name, inbox_file.received_at)]
+        receipt = replace(receipt, arrivals=tuple(sorted(arrivals, key=lambda a: (a.received_at, a.file_name))))
         save_receipt(archive, receipt)
     return receipt

@@ -1,7 +1,8 @@
 """Reference data for ingest, read from the dbt seeds (the one source of truth) and the layout tables.
 
 Every lookup compares ``fold``-ed text (case, diacritics, spacing and punctuation ignored), so "UV BCH",
-"Ủy viên BCH" and "Uy vien B.C.H" meet the same key.
+"Ủy viên BCH" and "Uy vien B.C.H" meet the same key. The seeds folder is the settings' (``Settings.seeds``), so a
+copy of the dbt project is read by ingest and dbt alike.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from ingest.settings import SEEDS_DIR
+from ingest.status import Status, StatusRule, load_status_rules
 from ingest.text import fold
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
@@ -72,6 +73,12 @@ def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str)
     return Vocabulary(name, keys)
 
 
+def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """Whether a unit of the units seed exists on ``day``: both ends inclusive, an empty end unbounded. dbt's twin
+    is the macro ``unit_is_valid_on``."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
 @dataclass(frozen=True)
 class Unit:
     code: str
@@ -82,7 +89,17 @@ class Unit:
     valid_to: date | None
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return valid_on(self.valid_from, self.valid_to, day)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One row of the seed ``reasons``: why a row (scope ``row``) or a whole file (scope ``file``) is not counted."""
+
+    code: str
+    scope: str
+    message: str  # Vietnamese: what the clerk reads
+    message_en: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,13 @@ class Reference:
     training_metrics: Vocabulary
     headers: Vocabulary
     row_markers: Vocabulary
+    statuses: dict[Status, StatusRule]
+    reasons: dict[str, Reason]
+
+    @property
+    def row_messages(self) -> dict[str, str]:
+        """Row reason code → the Vietnamese message a rejected row carries."""
+        return {r.code: r.message for r in self.reasons.values() if r.scope == "row"}
 
     def reporting_units(self) -> list[Unit]:
         """Units that submit rosters: every unit with a parent (the province only rolls up)."""
@@ -107,8 +131,8 @@ def _day(text: str) -> date | None:
 
 
 @cache
-def load_reference(seeds_dir: Path = SEEDS_DIR, layout_dir: Path = LAYOUT_DIR) -> Reference:
-    """Read the seeds and layout tables once per process."""
+def load_reference(seeds_dir: Path, layout_dir: Path = LAYOUT_DIR) -> Reference:
+    """Read the seeds in ``seeds_dir`` and the layout tables once per process."""
     units = _rows(seeds_dir / "units.csv")
     bodies = [b for b in _rows(seeds_dir / "bodies.csv") if b["is_derived"] != "true"]
     return Reference(
@@ -134,4 +158,7 @@ def load_reference(seeds_dir: Path = SEEDS_DIR, layout_dir: Path = LAYOUT_DIR) -
         ),
         headers=_vocabulary("columns", _rows(layout_dir / "columns.csv"), "role", "header"),
         row_markers=_vocabulary("row_markers", _rows(layout_dir / "row_markers.csv"), "kind", "starts_with"),
+        statuses=load_status_rules(seeds_dir),
+        reasons={r["reason_code"]: Reason(r["reason_code"], r["scope"], r["message"], r["message_en"])
+                 for r in _rows(seeds_dir / "reasons.csv")},
     )

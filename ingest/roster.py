@@ -23,9 +23,9 @@ import polars as pl
 
 from ingest import values
 from ingest.header import Header, data_rows
-from ingest.reasons import MESSAGES
 from ingest.reference import Reference, Vocabulary
-from ingest.text import clean_cells, fold_series, map_distinct, sheet_is_tcvn3
+from ingest.tcvn3 import sheet_is_tcvn3
+from ingest.text import clean_cells, fold_series, map_distinct
 
 HEADER_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body", "term", "education",
                 "political_theory", "position", "organisation")
@@ -233,7 +233,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
     )
     rejected = rejected.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "full_name", "reason_code",
-        pl.col("reason_code").replace_strict(MESSAGES, return_dtype=pl.String).alias("message"),
+        pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
     )
     totals = dict(people.group_by(ROSTER).len().iter_rows())
     return [

@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+# The dbt project beside the packages: the repository's in a checkout, site-packages' in an installed wheel.
+DEFAULT_DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 # Only for development: production sets its own secret (docs/operations.md), otherwise person keys can be
 # recomputed by anyone who has a name and a birth date.
@@ -29,6 +29,13 @@ class Settings:
     max_rows: int
     max_columns: int
     max_cells: int
+    duckdb_memory_limit: str
+    log_level: str
+
+    @property
+    def seeds(self) -> Path:
+        """The reference data: dbt's seeds, which ingest reads too."""
+        return self.dbt_project_dir / "seeds"
 
     @property
     def archive(self) -> Path:
@@ -37,6 +44,11 @@ class Settings:
     @property
     def lake(self) -> Path:
         return self.warehouse / "lake"
+
+    @property
+    def parsed(self) -> Path:
+        """One record per archived file and parser version: what parsing it found."""
+        return self.warehouse / "parsed"
 
     @property
     def feedback(self) -> Path:
@@ -80,12 +92,14 @@ def load_settings(
     return Settings(
         inbox=Path(inbox or env.get("CADRE_INBOX") or "data/inbox").resolve(),
         warehouse=Path(warehouse or env.get("CADRE_WAREHOUSE") or "data/warehouse").resolve(),
-        dbt_project_dir=Path(env.get("CADRE_DBT_PROJECT_DIR") or REPO_ROOT / "dbt_project").resolve(),
+        dbt_project_dir=Path(env.get("CADRE_DBT_PROJECT_DIR") or DEFAULT_DBT_PROJECT_DIR).resolve(),
         max_reject_share=share,
         person_key_secret=env.get("CADRE_PERSON_KEY_SECRET") or DEVELOPMENT_PERSON_KEY_SECRET,
         max_uncompressed_bytes=int(_number(env, "CADRE_MAX_UNCOMPRESSED_MB", "200", float) * 1024 * 1024),
         max_rows=int(_number(env, "CADRE_MAX_ROWS", "300000", int)),
         max_columns=int(_number(env, "CADRE_MAX_COLUMNS", "200", int)),
         max_cells=int(_number(env, "CADRE_MAX_CELLS", "5000000", int)),
+        duckdb_memory_limit=env.get("CADRE_DUCKDB_MEMORY_LIMIT") or "1GB",
+        log_level=env.get("CADRE_LOG_LEVEL") or "INFO",
     )
 

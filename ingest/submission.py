@@ -1,7 +1,8 @@
 """Read submitted files into clean rows: the whole of what ingest does to a spreadsheet.
 
 Files are read one at a time; their roster sheets are then cleaned together (``ingest.roster.clean_rosters``), so a
-batch of files costs less than the same files one by one, and gives the same rows."""
+batch of files costs less than the same files one by one, and gives the same rows. Not here: which of the files
+counts (``ingest.status``) and where the rows go (``ingest.pipeline``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.errors import SubmissionError
-from ingest.header import Header, find_roster_header, find_training_header, require_roster_columns
+from ingest.errors import Refused, SubmissionError
+from ingest.header import (
+    HEADER_SEARCH_ROWS,
+    Header,
+    find_roster_header,
+    find_training_header,
+    require_roster_columns,
+)
 from ingest.reference import Reference
 from ingest.roster import CleanRoster, Roster, clean_rosters
 from ingest.settings import Settings
@@ -48,9 +55,11 @@ def _identity_from_file_name(file_name: str, reference: Reference) -> Identity |
 
 
 def identify_file(path: Path, file_name: str, reference: Reference, settings: Settings) -> Identity:
-    """Only the unit and as-of date of a file (the inbox sensor routes it to its unit's partition)."""
+    """Only the unit and as-of date of a file, from its title block (the top rows of its sheets, as reading the
+    whole file would find them) or else its file name: how a file is routed to its unit before it is parsed.
+    Raises the SubmissionError that reading would give when neither tells."""
     try:
-        header = find_roster_header(read_sheets(path, settings), reference)
+        header = find_roster_header(read_sheets(path, settings, file_name, top_rows=HEADER_SEARCH_ROWS + 1), reference)
     except SubmissionError as error:
         if identity := _identity_from_file_name(file_name, reference):
             return identity
@@ -67,28 +76,28 @@ class _Opened:
     sheets: list[Sheet]
 
 
-def _open(path: Path, file_name: str, reference: Reference, settings: Settings) -> _Opened:
+def _open(path: Path, file_name: str, reference: Reference, settings: Settings) -> _Opened | Refused:
     try:
         sheets = read_sheets(path, settings, file_name)
         header = find_roster_header(sheets, reference)
     except SubmissionError as error:
         # A file named <code>_<date> still belongs to its unit: the clerk gets feedback even if it is unreadable.
-        error.identity = _identity_from_file_name(file_name, reference)
-        raise
-    identity = identify(header, file_name, reference)
+        return Refused.of(error, _identity_from_file_name(file_name, reference))
+    try:
+        identity = identify(header, file_name, reference)
+    except SubmissionError as error:
+        return Refused.of(error)
     try:
         require_roster_columns(header)
     except SubmissionError as error:
-        error.identity = identity
-        raise
+        return Refused.of(error, identity)
     return _Opened(identity, header, sheets)
 
 
-def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> ParsedSubmission:
+def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> ParsedSubmission | Refused:
     if roster.rows_total == 0:
-        raise SubmissionError(
-            "empty_roster", "Danh sách không có dòng cán bộ nào / the roster has no people rows", opened.identity
-        )
+        return Refused("empty_roster", "Danh sách không có dòng cán bộ nào / the roster has no people rows",
+                       opened.identity)
     rejected = [roster.rejected.with_columns(pl.lit(opened.header.sheet.name).alias("sheet_name"))]
     training_header = find_training_header(opened.sheets, reference)
     training_rows, training_total = pl.DataFrame(
@@ -107,41 +116,32 @@ def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> Parse
     )
 
 
-def _cells(opened: _Opened | SubmissionError) -> int:
-    return 0 if isinstance(opened, SubmissionError) else sum(s.cells.height * s.cells.width for s in opened.sheets)
+def _cells(opened: _Opened | Refused) -> int:
+    return sum(s.cells.height * s.cells.width for s in opened.sheets) if isinstance(opened, _Opened) else 0
 
 
-def _cleaned(opened: list[_Opened | SubmissionError], reference: Reference,
-             settings: Settings) -> list[ParsedSubmission | SubmissionError]:
+def _cleaned(opened: list[_Opened | Refused], reference: Reference,
+             settings: Settings) -> list[ParsedSubmission | Refused]:
     readable = [o for o in opened if isinstance(o, _Opened)]
     rosters = iter(clean_rosters([Roster(o.header, o.identity.as_of_date) for o in readable], reference,
                                  settings.person_key_secret))
-    results: list[ParsedSubmission | SubmissionError] = []
-    for item in opened:
-        try:
-            results.append(item if isinstance(item, SubmissionError) else _parsed(item, next(rosters), reference))
-        except SubmissionError as error:
-            results.append(error)
-    return results
+    return [_parsed(item, next(rosters), reference) if isinstance(item, _Opened) else item for item in opened]
 
 
 def read_submissions(
     files: list[tuple[Path, str]], reference: Reference, settings: Settings
-) -> list[ParsedSubmission | SubmissionError]:
-    """Clean rows of each file at ``path`` (received as ``file_name``), in order; a SubmissionError in the place of
-    a file that cannot be accepted as a whole: not a spreadsheet, too large, no roster sheet, a required column
-    missing, unknown unit, no as-of date, no people rows. Any other exception is the caller's to isolate.
+) -> list[ParsedSubmission | Refused]:
+    """Clean rows of each file at ``path`` (received as ``file_name``), in order; a Refused in the place of a file
+    that cannot be accepted as a whole: not a spreadsheet, too large, no roster sheet, a required column missing,
+    unknown unit, no as-of date, no people rows. Any other exception is the caller's to isolate.
 
     Files are opened one after another and cleaned together whenever the sheets held reach BATCH_CELLS, so memory
     holds at most that many cells plus one file's, whatever the number of files."""
-    results: list[ParsedSubmission | SubmissionError] = []
-    held: list[_Opened | SubmissionError] = []
+    results: list[ParsedSubmission | Refused] = []
+    held: list[_Opened | Refused] = []
     cells = 0
     for path, file_name in files:
-        try:
-            held.append(_open(path, file_name, reference, settings))
-        except SubmissionError as error:
-            held.append(error)
+        held.append(_open(path, file_name, reference, settings))
         cells += _cells(held[-1])
         if cells >= BATCH_CELLS:
             results += _cleaned(held, reference, settings)
@@ -150,8 +150,8 @@ def read_submissions(
 
 
 def read_submission(path: Path, file_name: str, reference: Reference, settings: Settings) -> ParsedSubmission:
-    """``read_submissions`` of one file; raises its SubmissionError."""
+    """``read_submissions`` of one file; raises a SubmissionError for a refused file."""
     result = read_submissions([(path, file_name)], reference, settings)[0]
-    if isinstance(result, SubmissionError):
-        raise result
+    if isinstance(result, Refused):
+        raise SubmissionError(result.code, result.message)
     return result

@@ -8,9 +8,9 @@ import polars as pl
 
 from ingest import values
 from ingest.header import Header, data_rows
-from ingest.reasons import MESSAGES
 from ingest.reference import Reference
-from ingest.text import clean_cells, map_distinct, sheet_is_tcvn3
+from ingest.tcvn3 import sheet_is_tcvn3
+from ingest.text import clean_cells, map_distinct
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def clean_training(header: Header, reference: Reference) -> CleanTraining:
     frame = frame.with_columns(reason.alias("reason_code"))
     rejected = frame.filter(pl.col("reason_code").is_not_null()).select(
         "source_row", pl.lit(None, pl.String).alias("full_name"), "reason_code",
-        pl.col("reason_code").replace_strict(MESSAGES, return_dtype=pl.String).alias("message"),
+        pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
     )
     return CleanTraining(
         rows=frame.filter(pl.col("reason_code").is_null()).select("source_row", "year", "metric_code", "value"),

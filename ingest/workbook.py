@@ -83,8 +83,9 @@ def _unreadable(error: BaseException) -> SubmissionError:
     )
 
 
-def _read_excel(path: Path, extents: list[SheetExtent] | None) -> list[Sheet]:
-    """Visible sheets; ``extents`` (an .xlsx's, already checked) says which those are before any is loaded."""
+def _read_excel(path: Path, extents: list[SheetExtent] | None, top_rows: int | None) -> list[Sheet]:
+    """Visible sheets (their first ``top_rows`` rows, if given); ``extents`` (an .xlsx's, already checked) says which
+    those are before any is loaded."""
     hidden = {e.name for e in extents or [] if not e.visible}
     sheets = []
     try:
@@ -94,7 +95,7 @@ def _read_excel(path: Path, extents: list[SheetExtent] | None) -> list[Sheet]:
             # ignore them, and an .xlsx's are not even loaded.
             if name in hidden:
                 continue
-            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=top_rows, dtypes="string")
             if sheet.visible != "visible":
                 continue
             cells = sheet.to_polars()
@@ -106,11 +107,13 @@ def _read_excel(path: Path, extents: list[SheetExtent] | None) -> list[Sheet]:
     return sheets
 
 
-def read_sheets(path: Path, settings: Settings, file_name: str | None = None) -> list[Sheet]:
+def read_sheets(path: Path, settings: Settings, file_name: str | None = None,
+                top_rows: int | None = None) -> list[Sheet]:
     """The visible sheets of ``path`` as text grids; raises SubmissionError for what cannot or must not be read.
 
     A CSV's one sheet is named after ``file_name``, the name the clerk sent it under (``path`` is the archived
-    ``<sha256>.csv``), so messages and feedback name a sheet the clerk knows.
+    ``<sha256>.csv``), so messages and feedback name a sheet the clerk knows. With ``top_rows``, only the first rows
+    of a workbook's sheets are loaded (after the same package checks): enough to find the title block and header.
     """
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_EXTENSIONS:
@@ -127,7 +130,7 @@ def read_sheets(path: Path, settings: Settings, file_name: str | None = None) ->
     if suffix == ".csv":
         return _read_csv(path, Path(file_name or path.name).stem, settings)
     extents = measure_xlsx(path, settings) if suffix == ".xlsx" else None
-    sheets = _read_excel(path, extents)
+    sheets = _read_excel(path, extents, top_rows)
     for sheet in sheets:  # an .xls is bounded by its format (65,536 × 256); its limits are checked once loaded
         check_extent(sheet.name, *sheet.cells.shape, settings)
     return sheets

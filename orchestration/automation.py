@@ -1,34 +1,26 @@
-"""When the warehouse job runs: nightly over every unit, and as soon as a district drops a new file."""
-
+"""When the warehouse job runs: nightly over every unit, and as soon as a unit drops a new file."""
 
 import json
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from ingest.errors import SubmissionError
 from ingest.receive import scan_inbox
 from ingest.reference import load_reference
-from ingest.submission import identify_file
-from orchestration.partitions import unit_partitions
+from ingest.routing import route_file
+from orchestration.partitions import every_unit_tags
 from orchestration.resources import WarehouseResource
 
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def all_units_tags() -> dict[str, str]:
-    """Tags that make one run cover every unit partition (the single-run backfill policy)."""
-    keys = unit_partitions.get_partition_keys()
-    return {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
-
-
-def build_schedule(job) -> dg.ScheduleDefinition:
+def build_schedule(job, partitions: dg.StaticPartitionsDefinition) -> dg.ScheduleDefinition:
     @dg.schedule(job=job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE, name="nightly",
                  default_status=dg.DefaultScheduleStatus.RUNNING,
                  description="Rebuild everything from what has arrived, as `cadre-warehouse run` does.")
     def nightly(context: dg.ScheduleEvaluationContext):
-        return dg.RunRequest(run_key=None, tags=all_units_tags())
+        return dg.RunRequest(run_key=None, tags=every_unit_tags(partitions))
 
     return nightly
 
@@ -39,14 +31,14 @@ def build_inbox_sensor(job) -> dg.SensorDefinition:
     def inbox(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
         seen = set(json.loads(context.cursor)) if context.cursor else set()
-        reference = load_reference()
+        reference = load_reference(settings.seeds)
         requests = []
         for inbox_file in scan_inbox(settings.inbox) if settings.inbox.is_dir() else []:
             if inbox_file.sha256 in seen:
                 continue
             seen.add(inbox_file.sha256)
             try:
-                identity = identify_file(inbox_file.path, inbox_file.file_name, reference, settings)
+                identity = route_file(inbox_file.path, inbox_file.file_name, inbox_file.sha256, settings, reference)
             except SubmissionError as error:
                 # Logged once (the hash is in the cursor now); the nightly run records it as rejected.
                 context.log.warning(f"{inbox_file.file_name}: not processed — {error.code}: {error.message}")

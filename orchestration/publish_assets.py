@@ -1,10 +1,9 @@
 """The publish asset: runs only when every blocking check upstream passed, then swaps in a new release."""
 
-
 import dagster as dg
 
-from orchestration.publishing.release import PUBLISHED_TABLES, publish
 from orchestration.resources import WarehouseResource
+from publishing.release import PUBLISHED_TABLES, publish
 
 
 def build_publish_asset(guarded: list[dg.AssetKey]) -> dg.AssetsDefinition:

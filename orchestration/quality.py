@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import duckdb
 
-from expectations.runner import load_suites, validate, write_report
+from expectations import load_suites, validate, write_report
 from orchestration.resources import WarehouseResource
 
 EXAMPLES_SHOWN = 5

@@ -18,7 +18,7 @@ import pytest
 
 from corpus.runs import Finished as CliRun
 from corpus.runs import environment as clean_environment
-from ingest.demo.forms import Layout, Person, Roster, write_roster
+from samples.forms import Layout, Person, Roster, write_roster
 
 BIN = Path(sys.executable).parent  # the venv's scripts: cadre-warehouse, dbt, dagster, dagster-webserver
 

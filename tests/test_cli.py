@@ -10,7 +10,7 @@ import re
 import duckdb
 import pytest
 
-from ingest.demo import demo_files
+from samples.demo import demo_files
 
 STATUSES = ("accepted", "accepted_with_rejects", "quarantined", "rejected", "superseded", "duplicate")
 CONTRACT_TABLES = ("indicators", "submissions", "training_recruitment")

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpus.build import RosterSheet, people, roster_workbook
+from samples.hostile import RosterSheet, people, roster_workbook
 from corpus.cases import ARRIVED, CASES
 from corpus.runs import Run, copy_warehouse, corpus_run, lake_submissions, publication, published_table, start
 

@@ -1,4 +1,4 @@
-"""The demo inbox and the roster-form writers behind it (ingest.demo)."""
+"""The demo inbox and the roster-form writers behind it (samples)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import fastexcel
 import polars as pl
 import pytest
 
-from ingest.demo import demo_bad_rows, demo_files, write_demo_inbox
-from ingest.demo.forms import Layout, Person, Roster, layout_options, write_roster
-from ingest.demo.people import district_units, synthetic_roster
+from samples.demo import demo_bad_rows, demo_files, write_demo_inbox
+from samples.forms import Layout, Person, Roster, layout_options, write_roster
+from samples.people import district_units, synthetic_roster
 from ingest.reference import load_reference
-from ingest.settings import SEEDS_DIR, load_settings
+from ingest.settings import load_settings
 from ingest.submission import read_submission
 
 AS_OF = date(2020, 10, 15)
@@ -52,7 +52,7 @@ def test_writing_the_demo_twice_gives_identical_bytes(inbox, tmp_path):
 
 
 def test_demo_has_one_file_per_district_unit_and_congress_date(inbox):
-    with (SEEDS_DIR / "units.csv").open(encoding="utf-8") as handle:
+    with (load_settings(env={}).seeds / "units.csv").open(encoding="utf-8") as handle:
         districts = {row["unit_code"] for row in csv.DictReader(handle) if row["unit_level"] == "district"}
     files = demo_files()
     assert len(inbox) == len(files) == 22
@@ -83,7 +83,7 @@ def test_bad_rows_stay_far_below_the_quarantine_limit():
 
 
 def test_reader_rejects_exactly_the_planned_bad_rows_and_keeps_the_rest(inbox):
-    reference, settings = load_reference(), load_settings(env={})
+    reference, settings = load_reference(load_settings(env={}).seeds), load_settings(env={})
     units = {u.code: u for u in district_units()}
     for f, path in zip(demo_files(), inbox):
         parsed = read_submission(path, path.name, reference, settings)

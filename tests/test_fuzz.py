@@ -23,14 +23,15 @@ from hypothesis import strategies as st
 from ingest import values
 from ingest.errors import SubmissionError
 from ingest.header import find_roster_header, require_roster_columns
-from ingest.reasons import MESSAGES
 from ingest.reference import load_reference
 from ingest.roster import Roster, clean_rosters
-from ingest.text import clean_text, decode_tcvn3, fold, looks_like_tcvn3, sheet_is_tcvn3
+from ingest.settings import load_settings
+from ingest.tcvn3 import decode_tcvn3, looks_like_tcvn3, sheet_is_tcvn3
+from ingest.text import clean_text, fold
 from ingest.title import identify
 from ingest.workbook import Sheet
 
-REFERENCE = load_reference()
+REFERENCE = load_reference(load_settings(env={}).seeds)
 AS_OF = date(2020, 10, 15)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEADERS = ["STT", "Họ và tên", "Họ tên", "Ngày sinh", "Năm sinh", "Ngày, tháng, năm sinh", "Giới tính", "Dân tộc",
@@ -188,7 +189,7 @@ def test_every_roster_row_is_accepted_rejected_with_a_reason_or_skipped_as_no_pe
     rejected = roster.rejected["source_row"].to_list()
     assert len(rejected) == len(set(rejected)) and not accepted & set(rejected)
     assert roster.rows_total == len(accepted) + len(rejected)
-    assert set(roster.rejected["reason_code"]) <= MESSAGES.keys()
+    assert set(roster.rejected["reason_code"]) <= REFERENCE.row_messages.keys()
     assert all(2 <= r <= len(rows) + 1 for r in accepted | set(rejected))
     for member in roster.memberships.iter_rows(named=True):
         assert member["ethnic_code"] in CODES["ethnic_groups"] and member["body_code"] in CODES["bodies"]
@@ -296,7 +297,7 @@ print(json.dumps("ok"))
 
 @pytest.mark.parametrize("examples", [200])
 def test_damaged_and_hand_made_workbooks_are_read_or_refused_with_a_reason(tmp_path, examples):
-    from corpus.build import RosterSheet, people, roster_workbook
+    from samples.hostile import RosterSheet, people, roster_workbook
 
     original = roster_workbook(tmp_path / "original.xlsx", [RosterSheet("Danh sách", "Huyện Cao Lộc", AS_OF,
                                                                         people(5))])

@@ -25,7 +25,7 @@ import fastexcel
 import polars as pl
 import pytest
 
-from corpus import build
+from samples import hostile
 from corpus.cases import (AS_OF, CASES, DAMAGED, GOOD, HOSTILE, NAMES_NEVER_INGESTED, Case, write_case,
                           written_birth_dates, written_names)
 from corpus.runs import corpus_run, lake_submissions, published_table
@@ -50,7 +50,7 @@ def _lake_rows(settings: Settings, table: str, sha256: str) -> pl.DataFrame:
 
 
 def _check_outcome(case: Case, path: Path, rows: dict[str, dict], settings: Settings) -> None:
-    """``case``'s row in submissions, its receipt, lake rows and feedback are exactly what it expects."""
+    """``case``'s row in submissions, its parse record, lake rows and feedback are exactly what it expects."""
     expected = case.expected
     if expected is None:
         assert case.submitted_as not in rows
@@ -62,8 +62,8 @@ def _check_outcome(case: Case, path: Path, rows: dict[str, dict], settings: Sett
         assert (row["message"] or "").startswith(expected.message), row["message"]
     if expected.status == "duplicate":
         return
-    receipt = json.loads((settings.archive / f"{_sha256(path)}.json").read_text(encoding="utf-8"))
-    assert receipt["error_code"] == expected.code
+    record = json.loads((settings.parsed / f"{_sha256(path)}.json").read_text(encoding="utf-8"))
+    assert record["error_code"] == expected.code
     assert (row["rows_accepted"], row["rows_rejected"]) == (len(expected.names), len(expected.rejected))
     assert row["feedback_file"] == expected.feedback
     if expected.feedback:
@@ -179,7 +179,7 @@ def test_a_partial_copy_is_refused_then_the_completed_file_is_ingested(tmp_path)
     settings.inbox.mkdir(parents=True)
     good = GOOD[0]
     complete = write_case(good, tmp_path / "scratch", tmp_path / "scratch", 0)
-    path = build.truncated(settings.inbox / "183_2020-10-15.xlsx", complete)
+    path = hostile.truncated(settings.inbox / "183_2020-10-15.xlsx", complete)
     ingest_inbox(settings, log=lambda _: None)
     first = lake_submissions(settings.warehouse).row(by_predicate=pl.col("status") == "rejected", named=True)
     assert (first["unit_code"], first["as_of_date"], first["feedback_file"]) == ("183", AS_OF,
@@ -253,8 +253,8 @@ print(json.dumps({"code": code, "seconds": time.monotonic() - started, "max_rss_
 
 
 @pytest.mark.parametrize(("writer", "code"), [
-    (build.zip_bomb, "too_large"), (build.lying_zip, "not_a_spreadsheet"), (build.million_rows, "too_large"),
-    (build.corner_cells, "too_large"), (build.wide_sheet, "too_large"),
+    (hostile.zip_bomb, "too_large"), (hostile.lying_zip, "not_a_spreadsheet"), (hostile.million_rows, "too_large"),
+    (hostile.corner_cells, "too_large"), (hostile.wide_sheet, "too_large"),
 ], ids=["zip_bomb", "zip_understating_its_size", "million_rows", "cells_in_opposite_corners", "5000_columns"])
 def test_oversized_workbooks_are_refused_before_parsing_in_bounded_memory(writer, code, tmp_path):
     path = writer(tmp_path / "hostile.xlsx")

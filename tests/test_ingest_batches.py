@@ -1,5 +1,5 @@
 """Files parsed together — a batch whose rosters are cleaned as one frame (ingest.submission.read_submissions), as the
-reader workers of ingest.pipeline do — give exactly the rows each file gives on its own."""
+reader workers of ingest.parsing do — give exactly the rows each file gives on its own."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ import polars as pl
 import pytest
 
 import ingest.submission
-from ingest import lake, pipeline
-from ingest.demo.forms import Layout, write_roster
-from ingest.demo.people import district_units, synthetic_roster
-from ingest.errors import SubmissionError
+from ingest import lake, parsing, pipeline
+from ingest.errors import Refused
+from ingest.parsed import load_parsed
 from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import load_reference
 from ingest.settings import load_settings
-from ingest.submission import ParsedSubmission, read_submission, read_submissions
+from ingest.submission import ParsedSubmission, read_submissions
+from samples.forms import Layout, write_roster
+from samples.people import district_units, synthetic_roster
 
 FORMS = [
     Layout(),
@@ -48,9 +49,9 @@ def _write_inbox(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def _same(batched: ParsedSubmission | SubmissionError, alone: ParsedSubmission | SubmissionError) -> None:
+def _same(batched: ParsedSubmission | Refused, alone: ParsedSubmission | Refused) -> None:
     assert type(batched) is type(alone)
-    if isinstance(alone, SubmissionError):
+    if isinstance(alone, Refused):
         assert (batched.code, batched.message) == (alone.code, alone.message)
         return
     assert batched.identity == alone.identity and batched.rows_total == alone.rows_total
@@ -58,11 +59,9 @@ def _same(batched: ParsedSubmission | SubmissionError, alone: ParsedSubmission |
         assert getattr(batched, table).equals(getattr(alone, table)), table
 
 
-def _alone(path: Path, settings) -> ParsedSubmission | SubmissionError:
-    try:
-        return read_submission(path, path.name, load_reference(), settings)
-    except SubmissionError as error:
-        return error
+def _alone(path: Path, settings, file_name: str | None = None) -> ParsedSubmission | Refused:
+    [result] = read_submissions([(path, file_name or path.name)], load_reference(settings.seeds), settings)
+    return result
 
 
 @pytest.mark.parametrize("batch_cells", [ingest.submission.BATCH_CELLS, 1500])
@@ -74,11 +73,11 @@ def test_a_batch_gives_each_file_the_rows_it_gives_alone(tmp_path, monkeypatch, 
     broken = tmp_path / "inbox" / "183_2020-10-15.xlsx"
     broken.write_bytes(b"PK\x03\x04 half a workbook")
     paths.insert(3, broken)
-    batched = read_submissions([(p, p.name) for p in paths], load_reference(), settings)
+    batched = read_submissions([(p, p.name) for p in paths], load_reference(load_settings(env={}).seeds), settings)
     assert len(batched) == len(paths)
     for path, result in zip(paths, batched):
         _same(result, _alone(path, settings))
-    assert isinstance(batched[3], SubmissionError) and batched[3].code == "not_a_spreadsheet"
+    assert isinstance(batched[3], Refused) and batched[3].code == "not_a_spreadsheet"
     parsed = [r for r in batched if isinstance(r, ParsedSubmission)]
     assert all(r.rows_rejected > 0 for r in parsed)
     # The same people in two files of one batch: each file keeps all its memberships.
@@ -91,8 +90,8 @@ def test_an_unforeseen_error_in_one_file_spares_the_rest_of_its_batch(tmp_path, 
     _write_inbox(settings.inbox, 4)
     for inbox_file in scan_inbox(settings.inbox):
         receive(inbox_file, settings.archive)
-    receipts = sorted(load_receipts(settings.archive), key=lambda r: r.arrivals[0].file_name)
-    culprit = receipts[2].arrivals[0].file_name
+    receipts = sorted(load_receipts(settings.archive), key=lambda r: r.file_name)
+    culprit = receipts[2].file_name
     identify = ingest.submission.identify
 
     def failing(header, file_name, reference):
@@ -101,20 +100,19 @@ def test_an_unforeseen_error_in_one_file_spares_the_rest_of_its_batch(tmp_path, 
         return identify(header, file_name, reference)
 
     monkeypatch.setattr(ingest.submission, "identify", failing)
-    results = pipeline._parse(receipts, settings, load_reference())
-    assert [r.code for r in results if isinstance(r, SubmissionError)] == ["internal_error"]
-    assert isinstance(results[2], SubmissionError) and "ZeroDivisionError" in results[2].message
+    results = parsing.read_batch(receipts, settings, load_reference(settings.seeds))
+    assert [r.code for r in results if isinstance(r, Refused)] == ["internal_error"]
+    assert isinstance(results[2], Refused) and "ZeroDivisionError" in results[2].message
     for receipt, result in zip(receipts, results):
-        if receipt.arrivals[0].file_name != culprit:
-            path = settings.archive / receipt.archived_name
-            _same(result, read_submission(path, receipt.arrivals[0].file_name, load_reference(), settings))
+        if receipt.file_name != culprit:
+            _same(result, _alone(settings.archive / receipt.archived_name, settings, receipt.file_name))
 
 
 def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_read_alone(tmp_path):
     settings = load_settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "warehouse", env={})
-    _write_inbox(settings.inbox, pipeline.PARALLEL_FROM_FILES + 2)
+    _write_inbox(settings.inbox, parsing.PARALLEL_FROM_FILES + 2)
     (settings.inbox / "183_2020-10-15.xlsx").write_bytes(b"PK\x03\x04 half a workbook")
-    files = pipeline.PARALLEL_FROM_FILES + 3
+    files = parsing.PARALLEL_FROM_FILES + 3
     lines: list[str] = []
     pipeline.ingest_inbox(settings, log=lines.append)
     # Workers report one message per batch: progress, then each file it read; nothing is read a second time.
@@ -127,27 +125,29 @@ def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_rea
         "read 183_2020-10-15.xlsx: unit 183, as of 2020-10-15 — refused: not_a_spreadsheet"]
     assert not [line for line in text if "died" in line or "identifying" in line]
     alone_lake = tmp_path / "alone"
-    receipts = [r for r in load_receipts(settings.archive) if not r.error_code]
-    assert len(receipts) == files - 1
-    for receipt in receipts:
-        parsed = read_submission(settings.archive / receipt.archived_name, receipt.arrivals[0].file_name,
-                                 load_reference(), settings)
-        assert (receipt.unit_code, receipt.as_of_date) == (parsed.identity.unit_code,
-                                                           parsed.identity.as_of_date.isoformat())
-        lake.write_rows(alone_lake, receipt.unit_code, receipt.sha256, parsed.identity.as_of_date, {
+    version = lake.parser_version(settings.seeds)
+    records = [load_parsed(settings.parsed, r.sha256, version) for r in load_receipts(settings.archive)]
+    records = [r for r in records if not r.error_code]
+    assert len(records) == files - 1
+    for record in records:
+        receipt = next(r for r in load_receipts(settings.archive) if r.sha256 == record.sha256)
+        parsed = _alone(settings.archive / receipt.archived_name, settings, receipt.file_name)
+        assert (record.unit_code, record.as_of) == (parsed.identity.unit_code, parsed.identity.as_of_date)
+        lake.write_rows(alone_lake, record.unit_code, record.sha256, parsed.identity.as_of_date, {
             "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
         for table in lake.ROW_TABLES:
-            landed = lake.read_rows(settings.lake, table, receipt.unit_code, receipt.sha256)
+            name = f"{record.sha256}.parquet"
+            landed = pl.read_parquet(lake.unit_folder(settings.lake, table, record.unit_code) / name)
             assert landed.height > 0 or table == "training"
-            assert landed.equals(lake.read_rows(alone_lake, table, receipt.unit_code, receipt.sha256)), table
+            assert landed.equals(pl.read_parquet(lake.unit_folder(alone_lake, table, record.unit_code) / name)), table
 
 
 @pytest.mark.parametrize(("files", "workers"), [(704, 2), (20, 2), (17, 2), (3, 1)])
 def test_batches_are_consecutive_and_give_every_worker_several(files, workers):
     receipts = [Receipt(f"{i:064x}", ".xlsx") for i in range(files)]
-    batches = pipeline._batches(receipts, workers)
+    batches = parsing._batches(receipts, workers)
     assert [r for batch in batches for r in batch] == receipts
-    assert all(0 < len(batch) <= pipeline.BATCH_FILES for batch in batches)
+    assert all(0 < len(batch) <= parsing.BATCH_FILES for batch in batches)
     assert len(batches) >= min(files, 4 * workers)
     if files == 704:
-        assert max(len(batch) for batch in batches) == pipeline.BATCH_FILES
+        assert max(len(batch) for batch in batches) == parsing.BATCH_FILES

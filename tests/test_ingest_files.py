@@ -1,6 +1,6 @@
 """Whole files through ingest.pipeline.ingest_inbox: refused files, the archive, statuses, feedback, reruns.
 
-Every test drops files written with ingest.demo.forms into a temporary inbox (arrival times set with os.utime, as
+Every test drops files written with samples.forms into a temporary inbox (arrival times set with os.utime, as
 the inbox's mtime is when a file arrived), runs the real ingest into a temporary warehouse and reads what it wrote:
 ``lake/submissions`` (one row per file received), the lake's row tables, ``archive/`` and ``feedback/``.
 """
@@ -25,7 +25,7 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
-from ingest.demo.forms import Layout, Person, Roster, write_roster
+from samples.forms import Layout, Person, Roster, write_roster
 from ingest.errors import SubmissionError
 from ingest.pipeline import ingest_inbox
 from ingest.reference import load_reference
@@ -169,7 +169,7 @@ def test_each_required_column_missing_is_named_with_the_headers_found(tmp_path, 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows)
     with pytest.raises(SubmissionError) as refused:
-        read_submission(path, path.name, load_reference(), load_settings(env={}))
+        read_submission(path, path.name, load_reference(load_settings(env={}).seeds), load_settings(env={}))
     assert refused.value.code == "missing_column"
     assert refused.value.message.startswith(
         f"Trang 'Danh sách' thiếu cột {named}; các cột tìm thấy: {' | '.join(rows[5])} / "
@@ -222,13 +222,14 @@ def test_every_received_file_is_archived_unchanged_under_its_sha256(tmp_path):
     assert len(list(settings.archive.glob("*.json"))) == 4
 
 
-def test_receipt_records_name_arrival_time_unit_and_as_of(tmp_path):
+def test_receipt_records_name_and_arrival_time_and_the_parse_record_unit_and_as_of(tmp_path):
     settings = _settings(tmp_path)
     path = _drop(settings, "Danh sách Cao Lộc.xlsx", CAO_LOC, minute=3)
     _ingest(settings)
     receipt = json.loads((settings.archive / f"{_sha256(path)}.json").read_text(encoding="utf-8"))
     assert receipt["arrivals"] == [{"file_name": "Danh sách Cao Lộc.xlsx", "received_at": "2020-10-20T08:03:00+00:00"}]
-    assert (receipt["unit_code"], receipt["as_of_date"]) == ("183", "2020-10-15")
+    record = json.loads((settings.parsed / f"{_sha256(path)}.json").read_text(encoding="utf-8"))
+    assert (record["unit_code"], record["as_of_date"], record["error_code"]) == ("183", "2020-10-15", None)
 
 
 def test_same_content_under_a_second_name_is_a_duplicate_and_changes_nothing(tmp_path):

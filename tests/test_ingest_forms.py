@@ -1,6 +1,6 @@
 """Every accepted form of a roster gives the same clean membership rows (ingest.submission.read_submission).
 
-One roster, ``ROSTER``, is written in each form districts send (ingest.demo.forms) and read back. The default form
+One roster, ``ROSTER``, is written in each form districts send (samples.forms) and read back. The default form
 (xlsx, one birth column with Excel dates, Unicode NFC, full headers, a title block) is checked against values derived
 by hand from the roster; every other form must give exactly the same memberships, person keys included. Only the
 Excel row numbers may differ, and they are checked against the row each layout puts a person on.
@@ -22,7 +22,7 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
-from ingest.demo.forms import Layout, Person, Roster, write_roster
+from samples.forms import Layout, Person, Roster, write_roster
 from ingest.reference import load_reference
 from ingest.settings import load_settings
 from ingest.submission import ParsedSubmission, read_submission
@@ -64,7 +64,7 @@ TITLE_ROWS = 5  # ĐẢNG CỘNG SẢN VIỆT NAM, heading, Đơn vị, Tính đ
 
 
 def _read(path: Path, file_name: str | None = None) -> ParsedSubmission:
-    return read_submission(path, file_name or path.name, load_reference(), load_settings(env={}))
+    return read_submission(path, file_name or path.name, load_reference(load_settings(env={}).seeds), load_settings(env={}))
 
 
 def _write_and_read(tmp_path: Path, roster: Roster, layout: Layout, file_name: str = "") -> ParsedSubmission:

@@ -1,6 +1,6 @@
 """Row by row: which rows of a roster are rejected and why, which are skipped, and the person key.
 
-Each test writes a small roster with ingest.demo.forms and reads it with ingest.submission.read_submission. In the
+Each test writes a small roster with samples.forms and reads it with ingest.submission.read_submission. In the
 default form the title block fills rows 1-5 and the header row 6, so the people start at Excel row 7 (``ROW``).
 Every rejection is checked for its reason code, the Vietnamese message the clerk reads, and the Excel row number.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.demo.forms import Layout, Person, Roster, write_roster
+from samples.forms import Layout, Person, Roster, write_roster
 from ingest.reference import load_reference
 from ingest.settings import load_settings
 from ingest.submission import ParsedSubmission, read_submission
@@ -32,7 +32,7 @@ MAI = Person("Nông Thị Mai", date(1984, 2, 3), "F", "Nùng", ("Trưởng phò
 def _read(tmp_path: Path, people: tuple[Person, ...], layout: Layout = Layout(),
           env: dict[str, str] | None = None) -> ParsedSubmission:
     path = write_roster(tmp_path / f"Danh sách.{layout.fmt}", Roster("Huyện Cao Lộc", AS_OF, people), layout)
-    return read_submission(path, path.name, load_reference(), load_settings(env=env or {}))
+    return read_submission(path, path.name, load_reference(load_settings(env={}).seeds), load_settings(env=env or {}))
 
 
 def _rejections(parsed: ParsedSubmission) -> list[tuple]:
@@ -126,7 +126,7 @@ def test_birth_date_under_both_nam_and_nu_is_missing_gender(tmp_path):
     rows[7][nu] = rows[7][nam]  # HUNG's date, row 8, now under both
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    parsed = read_submission(path, path.name, load_reference(), load_settings(env={}))
+    parsed = read_submission(path, path.name, load_reference(load_settings(env={}).seeds), load_settings(env={}))
     assert [(r[0], r[2]) for r in _rejections(parsed)] == [(8, "missing_gender")]
     assert parsed.memberships["full_name"].to_list() == [MAI.full_name]
 
@@ -179,7 +179,7 @@ def test_rejected_row_numbers_follow_the_layout_rows(tmp_path):
 def test_column_number_totals_and_signature_rows_are_skipped(tmp_path):
     roster = Roster("Huyện Cao Lộc", AS_OF, (HUNG, MAI), signers=("Vi Văn Lâm", "Lộc Văn Tú"))
     path = write_roster(tmp_path / "ds.xlsx", roster, Layout(column_numbers=True, footer=True))
-    parsed = read_submission(path, path.name, load_reference(), load_settings(env={}))
+    parsed = read_submission(path, path.name, load_reference(load_settings(env={}).seeds), load_settings(env={}))
     assert parsed.rejected.is_empty()
     assert parsed.rows_total == 2
     assert parsed.memberships["full_name"].to_list() == [HUNG.full_name, MAI.full_name]
@@ -191,7 +191,7 @@ def test_blank_and_numbered_empty_rows_are_skipped(tmp_path):
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[7:7] = ["", ",,,,,,,,,,,"]  # two blank rows after HUNG (row 7): the empty person moves to row 10
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    parsed = read_submission(path, path.name, load_reference(), load_settings(env={}))
+    parsed = read_submission(path, path.name, load_reference(load_settings(env={}).seeds), load_settings(env={}))
     assert parsed.rejected.is_empty()
     assert parsed.rows_total == 2
     assert parsed.memberships["source_row"].to_list() == [ROW, ROW + 4]

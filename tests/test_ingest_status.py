@@ -1,6 +1,6 @@
 """Pure unit tests of the ingest layer's decisions: submission statuses, cell values, the title block.
 
-No files here: statuses are decided on hand-made entries and outcomes, values on a one-column polars frame, and the
+No files here: statuses are decided on hand-made entries and parse records, values on a one-column polars frame, and the
 title block on a tiny sheet built in the test.
 """
 
@@ -15,13 +15,16 @@ from ingest import values
 from ingest.errors import SubmissionError
 from ingest.header import Header
 from ingest.reference import load_reference
-from ingest.status import Entry, Outcome, decide_statuses
+from ingest.parsed import Parsed
+from ingest.settings import load_settings
+from ingest.status import Entry, decide_statuses
 from ingest.text import fold_series
 from ingest.title import Identity, identify
 from ingest.workbook import Sheet
 
 AS_OF = date(2020, 10, 15)
 LIMIT = 0.05
+REFERENCE = load_reference(load_settings(env={}).seeds)
 
 
 # --- status.decide_statuses -------------------------------------------------------------------------------------
@@ -30,12 +33,16 @@ def _entry(name: str, sha256: str, minute: int) -> Entry:
     return Entry(name, sha256, f"2020-10-20T08:{minute:02d}:00+00:00")
 
 
-def _ok(sha256: str, total: int = 20, rejected: int = 0, as_of: str = "2020-10-15") -> Outcome:
-    return Outcome(sha256, as_of, rows_total=total, rows_rejected=rejected)
+def _ok(sha256: str, total: int = 20, rejected: int = 0, as_of: str = "2020-10-15") -> Parsed:
+    return Parsed(sha256, "test", "183", as_of, rows_total=total, rows_rejected=rejected)
 
 
-def _statuses(entries: list[Entry], outcomes: list[Outcome]) -> dict[str, tuple[str, str | None]]:
-    decided = decide_statuses(entries, {o.sha256: o for o in outcomes}, LIMIT)
+def _refused(sha256: str, as_of: str | None, message: str) -> Parsed:
+    return Parsed(sha256, "test", None, as_of, error_code="not_a_spreadsheet", error_message=message)
+
+
+def _statuses(entries: list[Entry], records: list[Parsed]) -> dict[str, tuple[str, str | None]]:
+    decided = decide_statuses(entries, {o.sha256: o for o in records}, LIMIT, REFERENCE.statuses)
     return {s.entry.file_name: (s.status, s.message) for s in decided}
 
 
@@ -100,21 +107,21 @@ def test_duplicate_of_an_older_file_does_not_supersede_the_newer_one():
 
 
 def test_unreadable_file_is_rejected_with_its_error_message():
-    outcome = Outcome("A", None, error_message="Tệp không phải bảng tính .xlsx")
-    assert _statuses([_entry("a.xlsx", "A", 0)], [outcome]) == {
+    record = _refused("A", None, "Tệp không phải bảng tính .xlsx")
+    assert _statuses([_entry("a.xlsx", "A", 0)], [record]) == {
         "a.xlsx": ("rejected", "Tệp không phải bảng tính .xlsx")
     }
 
 
 def test_rejected_newer_file_does_not_supersede_the_accepted_one():
     entries = [_entry("cu.xlsx", "OLD", 0), _entry("moi.xlsx", "NEW", 5)]
-    statuses = _statuses(entries, [_ok("OLD"), Outcome("NEW", "2020-10-15", error_message="hỏng")])
+    statuses = _statuses(entries, [_ok("OLD"), _refused("NEW", "2020-10-15", "hỏng")])
     assert statuses == {"cu.xlsx": ("accepted", None), "moi.xlsx": ("rejected", "hỏng")}
 
 
 def test_statuses_come_back_in_arrival_order_whatever_the_input_order():
     entries = [_entry("c.xlsx", "C", 9), _entry("a.xlsx", "A", 0), _entry("b.xlsx", "B", 5)]
-    decided = decide_statuses(entries, {s: _ok(s) for s in "ABC"}, LIMIT)
+    decided = decide_statuses(entries, {s: _ok(s) for s in "ABC"}, LIMIT, REFERENCE.statuses)
     assert [s.entry.file_name for s in decided] == ["a.xlsx", "b.xlsx", "c.xlsx"]
 
 
@@ -210,7 +217,7 @@ def _header(*title: str) -> Header:
 
 
 def _identify(*title: str, file_name: str = "danh sach.xlsx") -> Identity:
-    return identify(_header(*title) if title else None, file_name, load_reference())
+    return identify(_header(*title) if title else None, file_name, REFERENCE)
 
 
 def test_title_block_with_unit_and_as_of_in_brackets():

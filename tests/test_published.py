@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.demo import demo_files
-from ingest.demo.people import district_units, synthetic_roster
-from orchestration.publishing.release import publish
+from samples.demo import demo_files
+from samples.people import district_units, synthetic_roster
+from publishing.release import publish
 
 pytestmark = pytest.mark.slow
 

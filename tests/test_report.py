@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.report import render_report
+from publishing.report import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 INDICATORS = ["female", "under_40", "ethnic_minority"]

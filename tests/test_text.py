@@ -12,16 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.text import (
-    TABLE,
-    clean_text,
-    clean_text_series,
-    decode_tcvn3,
-    encode_tcvn3,
-    fold,
-    fold_series,
-    looks_like_tcvn3,
-)
+from ingest.tcvn3 import TABLE, decode_tcvn3, encode_tcvn3, looks_like_tcvn3
+from ingest.text import clean_text, clean_text_series, fold, fold_series
 
 NFC_NAMES = ["Hoàng Thị Yến", "Nguyễn Văn Đức", "Đại học", "Trường", "Lò Thị Hương", "Ủy viên BCH", "Lê Tú",
              "Bè Ý", "LÊ THÁI", "Tôi"]
@@ -288,14 +280,14 @@ def test_cleaning_a_clean_cell_changes_nothing(words, form, separator):
 
 
 def test_a_sheet_of_tcvn3_cells_is_recognised_as_tcvn3():
-    from ingest.text import sheet_is_tcvn3
+    from ingest.tcvn3 import sheet_is_tcvn3
 
     cells = pl.DataFrame({"c0": [encode_tcvn3(t) for t in ("Hoàng Thị Yến", "Nùng", "Cấp phó", "Đại học")]})
     assert sheet_is_tcvn3(cells)
 
 
 def test_a_sheet_of_unicode_vietnamese_is_not_tcvn3():
-    from ingest.text import sheet_is_tcvn3
+    from ingest.tcvn3 import sheet_is_tcvn3
 
     cells = pl.DataFrame({"c0": ["Hoàng Thị Yến", "Nùng", "Cấp phó", "Đại học", "Bế Văn Lộc"]})
     assert not sheet_is_tcvn3(cells)

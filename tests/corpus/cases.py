@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from corpus import build
-from corpus.build import FIRST_PERSON_ROW, Person, RosterSheet, people
+from samples import hostile
+from samples.hostile import FIRST_PERSON_ROW, Person, RosterSheet, people
 
 AS_OF = date(2020, 10, 15)
 ARRIVED = datetime(2020, 10, 20, 8, 0, tzinfo=UTC)
@@ -27,7 +27,7 @@ FORMULA_LIKE = ('=HYPERLINK("http://example.invalid","Bấm vào đây")', "+849
 @dataclass(frozen=True)
 class Expected:
     status: str
-    code: str | None = None  # the receipt's error code, for a refused file
+    code: str | None = None  # the parse record's error code, for a refused file
     message: str | None = None  # how submissions.message starts
     unit_code: str | None = None
     as_of: date | None = None
@@ -51,7 +51,7 @@ class Case:
 
 
 def _roster(unit_title: str, crowd: list[Person], as_of: date = AS_OF, **touches) -> Callable[[Path, Path], Path]:
-    return lambda path, _: build.roster_workbook(path, [RosterSheet("Danh sách", unit_title, as_of, crowd, **touches)])
+    return lambda path, _: hostile.roster_workbook(path, [RosterSheet("Danh sách", unit_title, as_of, crowd, **touches)])
 
 
 def _accepted(unit_code: str, crowd: list[Person], **more) -> Expected:
@@ -86,7 +86,7 @@ def _with_formulas(path: Path, _: Path) -> Path:
     formulas[first + 3, 4] = ('=IF(TRUE,"Tày","Kinh")', "Nùng")
     formulas[first + 4, 6] = ("=cmd|' /C calc'!A0", "2020-2025")  # DDE: never run, its cached text is read
     formulas[first + 5, 2] = ("=B1", 0)  # saved without a computed value: reads as 0, an unreadable birth
-    return build.roster_workbook(path, [RosterSheet("Danh sách", "TP. Lạng Sơn", AS_OF, crowd, formulas=formulas)])
+    return hostile.roster_workbook(path, [RosterSheet("Danh sách", "TP. Lạng Sơn", AS_OF, crowd, formulas=formulas)])
 
 
 def _formulas_expected() -> Expected:
@@ -122,7 +122,7 @@ def _hidden(path: Path, _: Path) -> Path:
     old = RosterSheet("Danh sách cũ", "Huyện Bình Gia", AS_OF, HIDDEN_SHEET, hidden=True)
     current = RosterSheet("Danh sách", "Huyện Bình Gia", AS_OF, VISIBLE,
                           hidden_rows={FIRST_PERSON_ROW - 1 + 2, FIRST_PERSON_ROW - 1 + 3})
-    return build.roster_workbook(path, [old, current])
+    return hostile.roster_workbook(path, [old, current])
 
 
 def _symlink(target: Callable[[Path, Path], Path]) -> Callable[[Path, Path], object]:
@@ -130,7 +130,7 @@ def _symlink(target: Callable[[Path, Path], Path]) -> Callable[[Path, Path], obj
 
 
 def _outside_roster(path: Path, scratch: Path) -> Path:
-    return build.roster_workbook(scratch / "outside" / "Văn Lãng 2021.xlsx",
+    return hostile.roster_workbook(scratch / "outside" / "Văn Lãng 2021.xlsx",
                                  [RosterSheet("Danh sách", "Huyện Văn Lãng", date(2021, 1, 1), people(10, 550))])
 
 
@@ -140,15 +140,15 @@ def _outside_folder(path: Path, scratch: Path) -> Path:
 
 
 def _encrypted(path: Path, scratch: Path) -> Path:
-    plain = build.roster_workbook(scratch / "plain.xlsx", [RosterSheet("Danh sách", "Huyện Văn Quan", AS_OF,
+    plain = hostile.roster_workbook(scratch / "plain.xlsx", [RosterSheet("Danh sách", "Huyện Văn Quan", AS_OF,
                                                                        people(10, 346))])
-    return build.encrypted_workbook(path, plain)
+    return hostile.encrypted_workbook(path, plain)
 
 
 def _partial(path: Path, scratch: Path) -> Path:
-    complete = build.roster_workbook(scratch / "complete.xlsx", [RosterSheet("Danh sách", "Huyện Văn Quan", AS_OF,
+    complete = hostile.roster_workbook(scratch / "complete.xlsx", [RosterSheet("Danh sách", "Huyện Văn Quan", AS_OF,
                                                                              people(10, 356))])
-    return build.truncated(path, complete)
+    return hostile.truncated(path, complete)
 
 
 INVALID_UTF8_NAME = os.fsdecode("DS Lộc Bình ".encode() + b"\xff\xfe.xlsx")
@@ -164,21 +164,21 @@ HOSTILE = [
          _refused("not_a_spreadsheet", "Tệp không phải bảng tính .xlsx / the file is not a .xlsx spreadsheet")),
     Case("zero_bytes", "Danh sách trống.xlsx", lambda path, _: path.write_bytes(b""),
          _refused("not_a_spreadsheet", "Tệp không phải bảng tính .xlsx / the file is not a .xlsx spreadsheet")),
-    Case("empty_workbook", "Sổ trắng.xlsx", lambda path, _: build.roster_workbook(path, []),
+    Case("empty_workbook", "Sổ trắng.xlsx", lambda path, _: hostile.roster_workbook(path, []),
          _refused("no_roster_sheet", "Không tìm thấy trang danh sách cán bộ")),
     Case("password_protected", "DS có mật khẩu.xlsx", _encrypted,
          _refused("encrypted", "Tệp có mật khẩu, hãy gửi bản không đặt mật khẩu / the workbook is password-protected")),
-    Case("zip_bomb", "DS nén.xlsx", lambda path, _: build.zip_bomb(path),
+    Case("zip_bomb", "DS nén.xlsx", lambda path, _: hostile.zip_bomb(path),
          _refused("too_large", "Tệp giải nén ra 2500 MB, vượt giới hạn 200 MB / the workbook inflates to 2500 MB")),
-    Case("zip_understating_its_size", "DS nén lần 2.xlsx", lambda path, _: build.lying_zip(path),
+    Case("zip_understating_its_size", "DS nén lần 2.xlsx", lambda path, _: hostile.lying_zip(path),
          _refused("not_a_spreadsheet", f"{DAMAGED} (part xl/worksheets/sheet1.xml inflates to more than")),
-    Case("million_rows", "183_2021-06-30.xlsx", lambda path, _: build.million_rows(path),
+    Case("million_rows", "183_2021-06-30.xlsx", lambda path, _: hostile.million_rows(path),
          _refused("too_large", "Trang 'Danh sách' có hơn 300000 dòng (giới hạn) / sheet 'Danh sách' has more "
                   "than 300000 rows, the limit", unit_code="183", as_of=date(2021, 6, 30),
                   feedback="183_2021-06-30_phan_hoi.xlsx")),
-    Case("five_thousand_columns", "DS ngang.xlsx", lambda path, _: build.wide_sheet(path),
+    Case("five_thousand_columns", "DS ngang.xlsx", lambda path, _: hostile.wide_sheet(path),
          _refused("too_large", "Trang 'Danh sách' có hơn 200 cột (giới hạn)")),
-    Case("cells_in_opposite_corners", "DS góc.xlsx", lambda path, _: build.corner_cells(path),
+    Case("cells_in_opposite_corners", "DS góc.xlsx", lambda path, _: hostile.corner_cells(path),
          _refused("too_large", "Trang 'Danh sách' có hơn 300000 dòng (giới hạn)")),
     Case("damaged_xls", "DS cũ.xls", lambda path, _: path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
          _refused("not_a_spreadsheet", "Không đọc được bảng tính / the workbook cannot be read")),

@@ -17,7 +17,7 @@ from pathlib import Path
 import xlsxwriter
 import xlwt
 
-from ingest.text import encode_tcvn3
+from ingest.tcvn3 import encode_tcvn3
 
 ROSTER_SHEET = "Danh sách"
 TRAINING_SHEET = "Đào tạo - Tuyển dụng"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
-from ingest.demo.forms import Person, Roster
-from ingest.settings import SEEDS_DIR
+from samples.forms import Person, Roster
+from ingest.settings import load_settings
 
 ETHNIC_MIX = {"Nùng": 43, "Tày": 36, "Kinh": 16, "Dao": 3.6, "Hoa": 0.5, "Sán Chay": 0.5, "HMông": 0.4}
 # Seed aliases nobody writes in an official roster any more ("Mèo" is a slur, "Hán" archaic).
@@ -112,7 +112,7 @@ class UnitRow:
 
 
 def _seed_rows(name: str) -> list[dict[str, str]]:
-    with (SEEDS_DIR / name).open(encoding="utf-8", newline="") as handle:
+    with (load_settings().seeds / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -152,7 +152,7 @@ def _head_title(department: str) -> str:
     return "Chánh Văn phòng" if department.startswith("Văn phòng") else "Giám đốc"
 
 
-def _posts(rng: random.Random, unit: UnitRow) -> list[Post]:
+def unit_posts(rng: random.Random, unit: UnitRow) -> list[Post]:
     pc = "Thành ủy" if unit.is_city else "Huyện ủy"
     fill = {"pc": pc, "lv": "thành phố" if unit.is_city else "huyện",
             "yu": "Thành đoàn" if unit.is_city else "Huyện đoàn"}
@@ -181,7 +181,7 @@ def _posts(rng: random.Random, unit: UnitRow) -> list[Post]:
     return posts
 
 
-class _Clerk:
+class Clerk:
     """Fills posts with invented people and writes them down the way a district clerk would."""
 
     def __init__(self, rng: random.Random, as_of: date, unit: UnitRow):
@@ -281,19 +281,19 @@ def synthetic_roster(unit: UnitRow, as_of: date, unit_title: str, with_training:
     missing_gender. Good rows are distinct people (unique names), so none is a duplicate membership.
     """
     rng = random.Random(f"{seed}:{unit.code}:{as_of.isoformat()}")
-    clerk = _Clerk(rng, as_of, unit)
-    people = clerk.staff(_posts(rng, unit))
+    clerk = Clerk(rng, as_of, unit)
+    people = clerk.staff(unit_posts(rng, unit))
     signers = (clerk.name("F"), people[1].full_name)  # the clerk, and the deputy secretary who signs
     for reason, count in sorted((bad_rows or {}).items()):
         for _ in range(count):
             template = clerk.person(Post("commune_civil_servant", ("commune_civil_servant",), "Văn phòng - Thống kê",
                                          people[-1].organisation), rng.random() < 0.4, False)
-            people.insert(rng.randint(1, len(people)), _broken(template, reason, as_of))
+            people.insert(rng.randint(1, len(people)), broken_person(template, reason, as_of))
     training = _training(rng, as_of) if with_training else ()
     return Roster(unit_title, as_of, tuple(people), training, signers)
 
 
-def _broken(person: Person, reason: str, as_of: date) -> Person:
+def broken_person(person: Person, reason: str, as_of: date) -> Person:
     defects = {
         "missing_name": {"full_name": ""},
         "bad_birth_date": {"birth": "31/02/1980"},

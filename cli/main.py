@@ -1,13 +1,11 @@
-"""``cadre-warehouse``: run the warehouse job in-process, or write the demo inbox.
+"""``cadre-warehouse run`` and ``cadre-warehouse demo``: arguments, the run lock, and the exit code (``cli.Exit``).
 
-Exit codes (a contract for schedulers and tests): 0 published; 3 the quality gate blocked publishing (the previous
-publication stays untouched); 2 usage error; 1 unexpected failure.
+Heavy imports (Dagster, dbt) wait until a command needs them, so a usage error answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
-import atexit
 import fcntl
 import os
 import sys
@@ -15,7 +13,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2  # 3 (gate blocked) comes from orchestration.run
+from cli import Exit
+from private_hooks.interpreter import exit_now
+
 OWNER_WAIT_STEPS = 20
 
 
@@ -77,23 +77,22 @@ def _run(args: argparse.Namespace) -> int:
                          f"`cadre-warehouse demo` writes a demo inbox)")
     if settings.warehouse.exists() and not settings.warehouse.is_dir():
         raise UsageError(f"warehouse {settings.warehouse} exists and is not a folder")
-    os.environ["CADRE_INBOX"], os.environ["CADRE_WAREHOUSE"] = str(settings.inbox), str(settings.warehouse)
     with _run_lock(settings.warehouse):
-        from orchestration.run import run_warehouse_job
+        from cli.summary import run_and_summarise
 
-        return run_warehouse_job(settings)
+        return run_and_summarise(settings)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ingest.demo import write_demo_inbox
     from ingest.settings import load_settings
+    from samples.demo import write_demo_inbox
 
     out = (args.out or load_settings().inbox).resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
     paths = write_demo_inbox(out)
     print(f"wrote {len(paths)} demo submissions to {out}")
-    return EXIT_OK
+    return Exit.PUBLISHED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,27 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         return {"run": _run, "demo": _demo}[args.command](args)
     except UsageError as error:
         print(f"cadre-warehouse: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     except KeyboardInterrupt:
-        return EXIT_FAILURE
-
-
-def exit_now(code: int) -> None:
-    """End the process with ``code`` without the interpreter's teardown.
-
-    Unloading Dagster, dbt, Great Expectations and pandas object by object takes over a second after every run and
-    does nothing for the warehouse: by then every file is written and closed and the run lock released. The exit
-    handlers (temporary folders, logging) still run first.
-    """
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+        return Exit.FAILURE
 
 
 def entry_point() -> None:
-    """The ``cadre-warehouse`` command; an exception takes the ordinary way out, with its traceback."""
-    exit_now(main())
+    """The ``cadre-warehouse`` command; an exception takes the ordinary way out, with its traceback. A finished
+    command ends without the interpreter's teardown (``private_hooks.interpreter``)."""
+    exit_now(int(main()))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The demo inbox: 22 invented submissions, one per district-level unit of Lạng Sơn for 2015 and for 2020.
 
-Every person in them is synthetic (see ``ingest.demo.people``). The files are filled in the many ways districts
-really send them (``ingest.demo.forms``), so the demo exercises the whole reader, and a few carry deliberate bad
+Every person in them is synthetic (see ``samples.people``). The files are filled in the many ways districts
+really send them (``samples.forms``), so the demo exercises the whole reader, and a few carry deliberate bad
 rows, well under the quarantine limit, so the feedback files have something to say. Writing the inbox twice gives
 the same bytes.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ingest.demo.forms import Layout, write_roster
-from ingest.demo.people import UnitRow, district_units, synthetic_roster
+from samples.forms import Layout, write_roster
+from samples.people import UnitRow, district_units, synthetic_roster
 
 __all__ = ["DemoFile", "demo_bad_rows", "demo_files", "write_demo_inbox"]
 

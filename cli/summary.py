@@ -1,4 +1,5 @@
-"""Run the warehouse job in-process (the same job the nightly schedule launches) and report what happened."""
+"""``cadre-warehouse run``: the warehouse job in-process (the same job the nightly schedule launches), what it did
+printed for the operator, and the exit code it means."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from cli import Exit
+from ingest.reference import load_reference
 from ingest.settings import Settings
-from orchestration.automation import all_units_tags
+from orchestration.assembly import run_in_process
 
-EXIT_PUBLISHED, EXIT_FAILURE, EXIT_GATE_BLOCKED = 0, 1, 3
 PUBLISHED_KEY = dg.AssetKey(["published"])
 
 
-def _instance() -> dg.DagsterInstance:
+def dagster_instance() -> dg.DagsterInstance:
     # With DAGSTER_HOME set, CLI runs are recorded where `make ui` shows them; otherwise they leave no state behind.
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
@@ -40,12 +42,13 @@ def _print_submissions(settings: Settings) -> None:
     if frame.is_empty():
         print("no submission received")
         return
+    statuses = load_reference(settings.seeds).statuses
     print(f"{'file':44} {'unit':>5} {'as of':>10} {'accepted':>8} {'rejected':>8}  status")
     for row in frame.sort("received_at", "file_name").iter_rows(named=True):
         as_of = row["as_of_date"].isoformat() if row["as_of_date"] else "-"
         print(f"{row['file_name'][:44]:44} {row['unit_code'] or '-':>5} {as_of:>10} {row['rows_accepted']:>8} "
               f"{row['rows_rejected']:>8}  {row['status']}")
-        if row["status"] in ("quarantined", "rejected"):
+        if statuses[row["status"]].needs_attention:
             print(f"    ! {row['message']}")
 
 
@@ -59,21 +62,14 @@ def _print_published(settings: Settings) -> None:
     print(f"  report: {settings.published / 'report.html'}")
 
 
-def run_warehouse_job(settings: Settings) -> int:
-    """Execute ingest → dbt → checks → publish over every unit; returns the CLI's exit code."""
-    from orchestration.assembly import JOB_NAME, build_definitions
-
+def run_and_summarise(settings: Settings, instance: dg.DagsterInstance | None = None) -> Exit:
+    """Execute ingest → dbt → checks → publish over every unit (recorded in ``instance``, by default the one
+    DAGSTER_HOME names, else a throwaway one), print what happened; the command's exit code."""
     try:
-        job = build_definitions(settings).resolve_job_def(JOB_NAME)
-        result = job.execute_in_process(
-            instance=_instance(),
-            tags=all_units_tags(),
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("CADRE_LOG_LEVEL", "INFO")}}}},
-        )
+        result = run_in_process(settings, instance or dagster_instance(), log_level=settings.log_level)
     except Exception:
         traceback.print_exc()
-        return EXIT_FAILURE
+        return Exit.FAILURE
     _print_submissions(settings)
     failed = _failed_checks(result)
     published = any(e.asset_key == PUBLISHED_KEY for e in result.get_asset_materialization_events())
@@ -83,9 +79,9 @@ def run_warehouse_job(settings: Settings) -> int:
         print(f"validation report: {reports[-1]}")
     if published:
         _print_published(settings)
-        return EXIT_PUBLISHED
+        return Exit.PUBLISHED
     if any(event.severity == dg.AssetCheckSeverity.ERROR for event in failed):
         print("quality gate blocked publishing; the previous publication is unchanged")
-        return EXIT_GATE_BLOCKED
+        return Exit.GATE_BLOCKED
     print("the run failed before publishing; see the log above")
-    return EXIT_FAILURE
+    return Exit.FAILURE

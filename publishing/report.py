@@ -5,18 +5,13 @@ mailed or opened from a share without network access. Every string from the data
 and messages come from outside.
 """
 
-import csv
 import datetime as dt
 from html import escape
-from pathlib import Path
 
 import duckdb
 
-from orchestration.publishing.charts import indicator_chart_svg
-
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-
-SUBMISSION_STATUS_NAMES = {"quarantined": "Tạm giữ", "rejected": "Từ chối"}
+from ingest.reference import valid_on
+from publishing.charts import indicator_chart_svg
 
 CSS = """
 body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif;
@@ -68,24 +63,18 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _indicator_names(con: duckdb.DuckDBPyConnection, period: int) -> tuple[dict[str, str], list[str]]:
-    """Vietnamese names from the `indicators` seed, and the period's indicator codes in seed order."""
-    with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as seed:
-        seed_rows = sorted(csv.DictReader(seed), key=lambda r: int(r["sort_order"]))
-    names = {r["indicator_code"]: r["indicator_name"] for r in seed_rows}
-    present = {code for (code,) in con.sql(
-        "SELECT DISTINCT indicator_code FROM indicators WHERE period = ?", params=[period]).fetchall()}
-    # An indicator the seed does not know yet still gets its chart, under its code, after the known ones.
-    codes = [code for code in names if code in present] + sorted(present - names.keys())
-    return names, codes
+    """The period's indicators: their Vietnamese names, and their codes in the indicators' sort order."""
+    rows = con.sql("SELECT indicator_code, any_value(indicator_name) FROM indicators WHERE period = ? "
+                   "GROUP BY indicator_code ORDER BY min(indicator_sort_order), indicator_code",
+                   params=[period]).fetchall()
+    return dict(rows), [code for code, _ in rows]
 
 
 def _body_names(con: duckdb.DuckDBPyConnection, period: int) -> list[str]:
-    """The period's body names in the `bodies` seed order."""
-    with open(SEEDS_DIR / "bodies.csv", encoding="utf-8", newline="") as seed:
-        order = {r["body_code"]: int(r["sort_order"]) for r in csv.DictReader(seed)}
-    bodies = con.sql("SELECT DISTINCT body_code, body_name FROM indicators WHERE period = ?",
-                     params=[period]).fetchall()
-    return [name for _, name in sorted(bodies, key=lambda b: (order.get(b[0], len(order)), b[1]))]
+    """The period's body names in the bodies' sort order."""
+    return [name for (name,) in con.sql(
+        "SELECT body_name FROM indicators WHERE period = ? GROUP BY body_code, body_name "
+        "ORDER BY min(body_sort_order), body_name", params=[period]).fetchall()]
 
 
 def _charts(con: duckdb.DuckDBPyConnection, period: int, names: dict[str, str], codes: list[str],
@@ -143,13 +132,13 @@ def _province_table(con: duckdb.DuckDBPyConnection, period: int, names: dict[str
 
 def _missing_units(con: duckdb.DuckDBPyConnection, period: int, as_of: dt.date) -> str:
     """District units valid at the latest as-of date that have no indicators rows in the period."""
-    rows = con.sql(
-        "SELECT u.unit_code, u.unit_name FROM units u JOIN units p ON p.unit_code = u.parent_code "
-        "AND p.unit_level = 'province' WHERE u.unit_level = 'district' "
-        "AND (u.valid_from IS NULL OR u.valid_from <= $as_of) AND (u.valid_to IS NULL OR u.valid_to >= $as_of) "
+    units = con.sql(
+        "SELECT u.unit_code, u.unit_name, u.valid_from, u.valid_to FROM units u JOIN units p "
+        "ON p.unit_code = u.parent_code AND p.unit_level = 'province' WHERE u.unit_level = 'district' "
         "AND NOT EXISTS (SELECT 1 FROM indicators i WHERE i.period = $period AND i.area_level = 'district' "
         "AND i.area_code = u.unit_code) "
-        "ORDER BY u.unit_name", params={"as_of": as_of, "period": period}).fetchall()
+        "ORDER BY u.unit_name", params={"period": period}).fetchall()
+    rows = [(code, name) for code, name, valid_from, valid_to in units if valid_on(valid_from, valid_to, as_of)]
     if not rows:
         return '<p class="empty">Mọi đơn vị cấp huyện đã có số liệu trong kỳ này.</p>'
     body = ["<tr>" + _cell(code, "num") + _cell(name) + "</tr>" for code, name in rows]
@@ -159,17 +148,17 @@ def _missing_units(con: duckdb.DuckDBPyConnection, period: int, as_of: dt.date) 
 def _problem_submissions(con: duckdb.DuckDBPyConnection) -> str:
     """Every quarantined or rejected submission, newest first, with the reason given to the district."""
     rows = con.sql(
-        "SELECT s.file_name, coalesce(u.unit_name, s.area_code) AS unit, s.as_of_date, s.received_at, s.status, "
+        "SELECT s.file_name, coalesce(u.unit_name, s.area_code) AS unit, s.as_of_date, s.received_at, s.status_name, "
         "s.rows_total, s.rows_rejected, s.message FROM submissions s LEFT JOIN units u ON u.unit_code = s.area_code "
-        "WHERE s.status IN ('quarantined', 'rejected') ORDER BY s.received_at DESC, s.file_name").fetchall()
+        "WHERE s.needs_attention ORDER BY s.received_at DESC, s.file_name").fetchall()
     if not rows:
         return '<p class="empty">Không có tệp nào bị tạm giữ hoặc từ chối.</p>'
     body = [
         "<tr>" + _cell(file_name) + _cell(unit or "Chưa xác định") + _cell(_date(as_of))
         + _cell(received_at.strftime("%d/%m/%Y %H:%M") if received_at else "—")
-        + _cell(SUBMISSION_STATUS_NAMES[status]) + _cell(f"{_int(rows_rejected)} / {_int(rows_total)}", "num")
+        + _cell(status_name) + _cell(f"{_int(rows_rejected)} / {_int(rows_total)}", "num")
         + _cell(message or "") + "</tr>"
-        for file_name, unit, as_of, received_at, status, rows_total, rows_rejected, message in rows
+        for file_name, unit, as_of, received_at, status_name, rows_total, rows_rejected, message in rows
     ]
     headers = ["Tệp", "Đơn vị", "Ngày số liệu", "Nhận lúc (UTC)", "Trạng thái", "Dòng lỗi / tổng số dòng", "Lý do"]
     return _table(headers, body, "submissions")

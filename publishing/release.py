@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publishing.report import render_report
+from publishing.report import render_report
 
 # Published table → (relation in the working warehouse, sort order that makes output files reproducible).
 PUBLISHED_TABLES = {

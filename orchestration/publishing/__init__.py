@@ -1,1 +1,0 @@
-"""Plain-Python publishing: no Dagster inside."""
