@@ -166,7 +166,7 @@ def _greater(text: str, first: str, last: str, leading: str) -> str:
 def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
     """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
     far cheaper than reading every reference."""
-    rows, columns = _greater(str(row), "0", "9", "1"), _greater(_column_letters(column), "A", "Z", "A")
+    rows, columns = _greater(str(row), "0", "9", "1"), _greater(column_letters(column), "A", "Z", "A")
     return re.compile(rf'<c r="(?:(?:{columns})\d+|[A-Z]+0*(?:{rows}))"'.encode() + FILLED)
 
 
@@ -180,7 +180,8 @@ def _last_filled_row(text: bytes) -> int:
     return 0
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """A spreadsheet column's letters: 1 → A, 27 → AA."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)

@@ -20,6 +20,8 @@ from pathlib import Path
 import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from ingest.xlsx_package import column_letters
+
 FAMILY = ("Hoàng", "Nông", "Lương", "Vi", "Bế", "Lăng", "Triệu", "Lộc", "Hà", "Mông", "Chu", "Dương", "Đinh", "Tô")
 MIDDLE = {"M": ("Văn", "Đức", "Quang", "Hữu"), "F": ("Thị", "Thu", "Kim", "Ngọc")}
 GIVEN = {"M": ("Toản", "Thịnh", "Vũ", "Nghĩa", "Hùng", "Khải", "Sáng", "Tường", "Lâm", "Hiển"),
@@ -143,14 +145,6 @@ SHEET_OPEN = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><
 SHEET_CLOSE = b"</sheetData></worksheet>"
 SKELETON = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": PACKAGE_RELS, "xl/workbook.xml": WORKBOOK,
             "xl/_rels/workbook.xml.rels": WORKBOOK_RELS}
-
-
-def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def text_cell(reference: str, text: str) -> bytes:

@@ -9,15 +9,13 @@ Starts from a copy of the shared run over the hostile corpus (tests/corpus/runs.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from corpus.runs import copy_warehouse, corpus_run, lake_submissions, publication, start
+from corpus.runs import PublicationReader, copy_of_corpus_run, lake_submissions, publication, start
 
 pytestmark = pytest.mark.slow
 
@@ -25,42 +23,32 @@ QUERY = "select count(*), sum(numerator) from indicators"
 WAITING = re.compile(r"another run \(pid (\d+)\) holds (.+); waiting for it to finish…")
 
 
-class Readers(threading.Thread):
-    """A BI tool polling the publication until stopped, recording what it saw and any error."""
+class Readers(PublicationReader):
+    """One connection held open all along, and a new connection per query: what each saw, with the release."""
+
+    pause = 0.02
 
     def __init__(self, published: Path):
-        super().__init__(daemon=True)
-        self.published = published
+        super().__init__(published)
         self.held = duckdb.connect(str(published / "warehouse.duckdb"), read_only=True)
         self.first = self.held.execute(QUERY).fetchone()
         self.seen: list[tuple[str, tuple, tuple]] = []
-        self.errors: list[str] = []
-        self.stop = threading.Event()
 
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                release, _ = publication(self.published)
-                with duckdb.connect(str(self.published / "warehouse.duckdb"), read_only=True) as fresh:
-                    self.seen.append((release, fresh.execute(QUERY).fetchone(), self.held.execute(QUERY).fetchone()))
-            except Exception as error:  # noqa: BLE001 — any failure of a reader is the finding
-                self.errors.append(f"{type(error).__name__}: {error}")
-            time.sleep(0.02)
+    def observe(self) -> None:
+        release, _ = publication(self.published)
+        with duckdb.connect(str(self.published / "warehouse.duckdb"), read_only=True) as fresh:
+            self.seen.append((release, fresh.execute(QUERY).fetchone(), self.held.execute(QUERY).fetchone()))
 
 
 @pytest.fixture(scope="module")
 def together(tmp_path_factory):
-    first = corpus_run(tmp_path_factory.getbasetemp())
-    assert first.returncode == 0, first.explain()
-    root = tmp_path_factory.mktemp("together")
-    inbox, warehouse = copy_warehouse(first, root)
+    _, root, inbox, warehouse = copy_of_corpus_run(tmp_path_factory, "together")
     before = lake_submissions(warehouse)
     readers = Readers(warehouse / "published")
     readers.start()
     runs = [start(inbox, warehouse, root / f"run_{i}") for i in (1, 2)]
     finished = [run.wait() for run in runs]
-    readers.stop.set()
-    readers.join()
+    readers.finish()
     return warehouse, runs, finished, readers, before
 
 

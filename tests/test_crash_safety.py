@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -23,7 +22,15 @@ import pytest
 
 from samples.hostile import RosterSheet, people, roster_workbook
 from corpus.cases import ARRIVED, CASES
-from corpus.runs import Run, copy_warehouse, corpus_run, lake_submissions, publication, published_table, start
+from corpus.runs import (
+    PublicationReader,
+    Run,
+    copy_of_corpus_run,
+    lake_submissions,
+    publication,
+    published_table,
+    start,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -36,24 +43,16 @@ POLL = 0.005
 DBT_FINISHED = re.compile(rb'"msg": "Finished running \d')  # dbt's closing summary, not one node's end
 
 
-class Watcher(threading.Thread):
-    """A BI tool reading ``published`` over and over: every observation must be one whole release."""
+class Watcher(PublicationReader):
+    """Every observation must be one whole release, which never changes once seen."""
 
     def __init__(self, published: Path):
-        super().__init__(daemon=True)
-        self.published = published
+        super().__init__(published)
         self.seen: dict[str, str] = {}  # release → digest of its Parquet files
-        self.errors: list[str] = []
-        self.stop = threading.Event()
 
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                release, digest = publication(self.published)
-                assert self.seen.setdefault(release, digest) == digest, f"{release} changed under a reader"
-            except Exception as error:  # noqa: BLE001 — any failure of a reader is the finding
-                self.errors.append(f"{type(error).__name__}: {error}")
-            time.sleep(0.01)
+    def observe(self) -> None:
+        release, digest = publication(self.published)
+        assert self.seen.setdefault(release, digest) == digest, f"{release} changed under a reader"
 
 
 def _new_rosters(inbox: Path) -> dict[tuple[str, date], Path]:
@@ -87,10 +86,7 @@ def _dbt_log(warehouse: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def crashes(tmp_path_factory):
-    first = corpus_run(tmp_path_factory.getbasetemp())
-    assert first.returncode == 0, first.explain()
-    root = tmp_path_factory.mktemp("crashes")
-    inbox, warehouse = copy_warehouse(first, root)
+    _, root, inbox, warehouse = copy_of_corpus_run(tmp_path_factory, "crashes")
     old = publication(warehouse / "published")
     new = _new_rosters(inbox)
     watcher = Watcher(warehouse / "published")
@@ -125,8 +121,7 @@ def crashes(tmp_path_factory):
 
     final = start(inbox, warehouse, root / "recovery").wait()
     time.sleep(0.2)  # let the watcher see the new release
-    watcher.stop.set()
-    watcher.join()
+    watcher.finish()
     return old, new, states, final, watcher
 
 

@@ -206,7 +206,7 @@ import fastexcel
 from ingest.errors import SubmissionError
 from ingest.settings import load_settings
 from ingest.workbook import read_sheets
-from ingest.xlsx_package import measure_xlsx
+from ingest.xlsx_package import column_letters, measure_xlsx
 
 folder, original = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes()
 SETTINGS = load_settings(env={})
@@ -247,16 +247,8 @@ ROW = st.tuples(st.one_of(st.none(), st.integers(1, 2000)), st.lists(CELL, max_s
 def reference(kind, row, col):
     if kind == "implicit":
         return ""
-    column = letters(col).lower() if kind == "lower" else letters(col)
+    column = column_letters(col).lower() if kind == "lower" else column_letters(col)
     return f' r="{REFERENCES[kind].format(column, row)}"'
-
-
-def letters(n):
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 @FUZZ
@@ -267,7 +259,7 @@ def extents(rows):
         row_tag, cell_tag = ("x:row", "x:c") if prefixed else ("row", "c")
         attributes = f' r="{number}"' if number else ""
         body = "".join(
-            f'<{cell_tag} r="{letters(col)}{row}" s="1"/>' if kind == "empty" else
+            f'<{cell_tag} r="{column_letters(col)}{row}" s="1"/>' if kind == "empty" else
             f'<{cell_tag}{reference(kind, row, col)} t="inlineStr"><is><t>v</t></is></{cell_tag}>'
             for kind, row, col in cells)
         xml.append(f"<{row_tag}{attributes}>{body}</{row_tag}>")

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpus.runs import copy_warehouse, corpus_run, start
+from corpus.runs import copy_of_corpus_run, start
 
 pytestmark = pytest.mark.slow
 
@@ -34,10 +34,7 @@ def _files(folder: Path, pattern: str = "*") -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    first = corpus_run(tmp_path_factory.getbasetemp())
-    assert first.returncode == 0, first.explain()
-    root = tmp_path_factory.mktemp("second_run")
-    inbox, warehouse = copy_warehouse(first, root)
+    first, root, inbox, warehouse = copy_of_corpus_run(tmp_path_factory, "second_run")
     before = {name: _files(warehouse / name) for name in ("archive", "lake", "feedback")}
     second = start(inbox, warehouse, root / "logs").wait()
     assert second.returncode == 0, second.explain()

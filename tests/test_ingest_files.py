@@ -11,7 +11,6 @@ import csv
 import hashlib
 import json
 import os
-import re
 import shutil
 import zipfile
 from dataclasses import replace

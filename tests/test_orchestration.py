@@ -2,7 +2,7 @@
 
 Definitions are loaded as the webserver and daemon load them (workspace.yaml) and as Python objects; the sensor and
 the lake asset run for real on small rosters built here; the full run is the session's demo run (conftest), which
-the CLI executes in-process through ``run_warehouse_job`` with DAGSTER_HOME set, so its events can be read back.
+the CLI executes in-process through ``orchestration.assembly.run_in_process`` with DAGSTER_HOME set, so its events can be read back.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from ingest.pipeline import ingest_inbox
 from ingest.settings import load_settings
 from orchestration.assembly import JOB_NAME
 from orchestration.definitions import defs
-from orchestration.ingest_assets import LAKE_TABLES, lake
+from orchestration.ingest_assets import LAKE_TABLES, build_lake_assets
+from orchestration.partitions import unit_partitions
 from orchestration.resources import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -171,6 +172,7 @@ def test_run_of_one_unit_partition_writes_only_that_units_lake_folders(write_sma
     write_small_roster(inbox / "tp_2021.xlsx", "Thành phố Lạng Sơn", date(2021, 6, 30), people=12)
 
     resources = {"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse))}
+    lake = build_lake_assets(unit_partitions(settings))
     result = dg.materialize([lake], partition_key="183", resources=resources)
 
     assert result.success

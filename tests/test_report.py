@@ -13,6 +13,7 @@ from publishing.report import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 INDICATORS = ["female", "under_40", "ethnic_minority"]
+INDICATOR_NAMES = {"female": "Tỷ lệ nữ", "under_40": "Tỷ lệ dưới 40 tuổi", "ethnic_minority": "Tỷ lệ người dân tộc thiểu số"}
 DISTRICTS = {"178": "Thành phố Lạng Sơn", "180": "Huyện Tràng Định"}
 BODIES = {"party_committee": ("Ban Chấp hành Đảng bộ", "2020-2025"), "department_head": ("Trưởng phòng và tương đương", None)}
 EVIL_FILE_NAME = "<script>alert('x')</script>.xlsx"
@@ -41,6 +42,8 @@ def _indicator_rows() -> list[tuple]:
                         None if before is None else value - before, target,
                         None if target is None else value >= target, 0,
                         2 if level == "province" else None, 3 if level == "province" else None,
+                        INDICATOR_NAMES[indicator_code], INDICATORS.index(indicator_code) + 1,
+                        list(BODIES).index(body_code) + 1,
                     ))
     return rows
 
@@ -51,9 +54,11 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
         CREATE TABLE indicators (area_level VARCHAR, area_code VARCHAR, area_name VARCHAR, period INT, as_of_date DATE,
             term VARCHAR, body_code VARCHAR, body_name VARCHAR, indicator_code VARCHAR, numerator INT, denominator INT,
             value_pct DOUBLE, previous_as_of_date DATE, previous_value_pct DOUBLE, change_pp DOUBLE, target_pct DOUBLE,
-            meets_target BOOL, rows_rejected INT, units_reporting INT, units_expected INT);
+            meets_target BOOL, rows_rejected INT, units_reporting INT, units_expected INT, indicator_name VARCHAR,
+            indicator_sort_order INT, body_sort_order INT);
         CREATE TABLE submissions (file_name VARCHAR, sha256 VARCHAR, area_code VARCHAR, as_of_date DATE,
-            received_at TIMESTAMP, status VARCHAR, rows_total INT, rows_accepted INT, rows_rejected INT, message VARCHAR);
+            received_at TIMESTAMP, status VARCHAR, rows_total INT, rows_accepted INT, rows_rejected INT, message VARCHAR,
+            feedback_file VARCHAR, status_name VARCHAR, needs_attention BOOLEAN);
         CREATE TABLE units (unit_code VARCHAR, unit_level VARCHAR, unit_name VARCHAR, short_name VARCHAR,
             parent_code VARCHAR, valid_from DATE, valid_to DATE);
         INSERT INTO units VALUES
@@ -63,13 +68,15 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
             ('181', 'district', 'Huyện Bình Gia', 'Bình Gia', '20', NULL, '2025-06-30'),
             ('170', 'district', 'Huyện Đã Giải Thể', 'Đã Giải Thể', '20', NULL, '2019-12-31');
         INSERT INTO submissions VALUES
-            ('178_2025.xlsx', 'a1', '178', '2025-06-30', '2025-07-02 08:00', 'accepted', 120, 120, 0, NULL),
+            ('178_2025.xlsx', 'a1', '178', '2025-06-30', '2025-07-02 08:00', 'accepted', 120, 120, 0, NULL, NULL,
+             'Đã chấp nhận', false),
             ($evil, 'b2', '180', '2025-06-30', '2025-07-01 09:30', 'quarantined', 100, 90, 10,
-             'Quá nhiều dòng lỗi: 10/100 <b>vượt ngưỡng</b>'),
-            ('180_2025.xlsx', 'c3', '180', '2025-06-30', '2025-07-03 10:00', 'accepted', 95, 95, 0, NULL);
+             'Quá nhiều dòng lỗi: 10/100 <b>vượt ngưỡng</b>', NULL, 'Tạm giữ', true),
+            ('180_2025.xlsx', 'c3', '180', '2025-06-30', '2025-07-03 10:00', 'accepted', 95, 95, 0, NULL, NULL,
+             'Đã chấp nhận', false);
     """, {"evil": EVIL_FILE_NAME})
     if with_indicators:
-        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * 20)})", _indicator_rows())
+        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * 23)})", _indicator_rows())
     return con
 
 

@@ -14,6 +14,7 @@ import fastexcel
 import pytest
 
 from ingest import xlsx_package
+from ingest.xlsx_package import column_letters
 from ingest.settings import load_settings
 
 SETTINGS = load_settings(env={})
@@ -35,18 +36,10 @@ ROOT_RELATIONS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.ope
                   '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
 
 
-def letters(number: int) -> str:
-    text = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        text = chr(65 + rest) + text
-    return text
-
-
 def cell(row: int, column: int, filled: bool = True) -> str:
     if not filled:
-        return f'<c r="{letters(column)}{row}" s="1"/>'
-    return f'<c r="{letters(column)}{row}" t="inlineStr"><is><t>x</t></is></c>'
+        return f'<c r="{column_letters(column)}{row}" s="1"/>'
+    return f'<c r="{column_letters(column)}{row}" t="inlineStr"><is><t>x</t></is></c>'
 
 
 def write_sheet(path: Path, rows: list[tuple[int, list[str]]]) -> Path:

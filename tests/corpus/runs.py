@@ -14,6 +14,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -109,6 +110,43 @@ def corpus_run(base: Path) -> Finished:
     write_corpus(root / "inbox", root / "scratch")
     home = dagster_home(root / "dagster_home")
     return start(root / "inbox", root / "warehouse", root / "logs", {"DAGSTER_HOME": str(home)}).wait()
+
+
+def copy_of_corpus_run(tmp_path_factory, name: str) -> tuple[Finished, Path, Path, Path]:
+    """The shared corpus run (which must have published), and a copy of its inbox and warehouse under a new folder
+    ``name``: (run, folder, inbox, warehouse)."""
+    first = corpus_run(tmp_path_factory.getbasetemp())
+    assert first.returncode == 0, first.explain()
+    root = tmp_path_factory.mktemp(name)
+    return (first, root, *copy_warehouse(first, root))
+
+
+class PublicationReader(threading.Thread):
+    """A BI tool reading ``published`` over and over until ``finish``: each ``observe`` is one read, and anything it
+    raises is recorded in ``errors``, the finding."""
+
+    pause = 0.01
+
+    def __init__(self, published: Path):
+        super().__init__(daemon=True)
+        self.published = published
+        self.errors: list[str] = []
+        self._stop = threading.Event()
+
+    def observe(self) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.observe()
+            except Exception as error:  # noqa: BLE001 — any failure of a reader is the finding
+                self.errors.append(f"{type(error).__name__}: {error}")
+            time.sleep(self.pause)
+
+    def finish(self) -> None:
+        self._stop.set()
+        self.join()
 
 
 def _copy(source: str, target: str) -> None:
