@@ -47,9 +47,10 @@ test: install system-deps
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
+# The venv's scripts first on PATH: under `dagster dev`, dagster-dbt re-parses the project with the `dbt` it finds.
 ui: install
 	mkdir -p .dagster_home
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 docs: install
 	cd dbt_project && ../$(BIN)/dbt docs generate --project-dir . --profiles-dir .

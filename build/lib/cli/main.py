@@ -1,0 +1,116 @@
+"""``cadre-warehouse run`` and ``cadre-warehouse demo``: arguments, the run lock, and the exit code (``cli.Exit``).
+
+Heavy imports (Dagster, dbt) wait until a command needs them, so a usage error answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from cli import Exit
+from private_hooks.interpreter import exit_now
+
+OWNER_WAIT_STEPS = 20
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cadre-warehouse", description="Cadre Warehouse: ingest district rosters, build indicator marts, check and publish them.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="ingest every submission in the inbox, build, check and publish")
+    run.add_argument("--inbox", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
+    run.add_argument("--warehouse", type=Path, help="default: $CADRE_WAREHOUSE, else ./data/warehouse")
+    demo = commands.add_parser("demo", help="write the synthetic demo inbox (11 districts of Lạng Sơn × 2 dates)")
+    demo.add_argument("--out", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
+    return parser
+
+
+def _lock_owner(handle) -> str:
+    """The pid the lock's holder wrote; it writes it just after taking the lock, so give it a moment."""
+    for _ in range(OWNER_WAIT_STEPS):
+        handle.seek(0)
+        owner = handle.read().strip()
+        if owner:
+            return owner
+        time.sleep(0.05)
+    return "unknown"
+
+
+@contextmanager
+def _run_lock(warehouse: Path):
+    """One run per warehouse at a time: a second run waits, saying for whom. The OS releases the lock when its
+    holder ends, however it ends, so a killed run never leaves a stale lock."""
+    warehouse.mkdir(parents=True, exist_ok=True)
+    path = warehouse / ".run.lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"another run (pid {_lock_owner(handle)}) holds {path}; waiting for it to finish…", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            print("the other run has finished; starting", flush=True)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ingest.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    if not settings.inbox.is_dir():
+        raise UsageError(f"inbox {settings.inbox} is not a folder (use --inbox or CADRE_INBOX; "
+                         f"`cadre-warehouse demo` writes a demo inbox)")
+    if settings.warehouse.exists() and not settings.warehouse.is_dir():
+        raise UsageError(f"warehouse {settings.warehouse} exists and is not a folder")
+    with _run_lock(settings.warehouse):
+        from cli.summary import run_and_summarise
+
+        return run_and_summarise(settings)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ingest.settings import load_settings
+    from samples.demo import write_demo_inbox
+
+    out = (args.out or load_settings().inbox).resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder")
+    paths = write_demo_inbox(out)
+    print(f"wrote {len(paths)} demo submissions to {out}")
+    return Exit.PUBLISHED
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": _run, "demo": _demo}[args.command](args)
+    except UsageError as error:
+        print(f"cadre-warehouse: {error}", file=sys.stderr)
+        return Exit.USAGE
+    except KeyboardInterrupt:
+        return Exit.FAILURE
+
+
+def entry_point() -> None:
+    """The ``cadre-warehouse`` command; an exception takes the ordinary way out, with its traceback. A finished
+    command ends without the interpreter's teardown (``private_hooks.interpreter``)."""
+    exit_now(int(main()))
+
+
+if __name__ == "__main__":
+    entry_point()

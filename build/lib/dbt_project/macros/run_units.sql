@@ -1,0 +1,22 @@
+{#- Incremental rebuild of per-unit models. A Dagster run for some unit partitions (the inbox sensor's) sets
+    CADRE_DBT_UNITS to their codes, comma-separated: int_memberships and int_unit_indicator_counts then delete and
+    rebuild only those units' rows, every other model and every test still covers all units. A full run (nightly,
+    `cadre-warehouse run`) leaves it empty and passes --full-refresh; without either, all rows are rebuilt. -#}
+
+{% macro run_units() %}
+    {{ return(env_var('CADRE_DBT_UNITS', '').split(',') | map('trim') | reject('equalto', '') | list) }}
+{% endmacro %}
+
+{% macro run_units_list() -%}
+    ({% for unit in run_units() %}'{{ unit | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- `where <column> in (<the run's units>)` in an incremental rebuild of some units, else nothing. -#}
+{% macro where_run_units(column) -%}
+    {%- if is_incremental() and run_units() %}where {{ column }} in {{ run_units_list() }}{% endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of a per-unit incremental model: remove the rows about to be rebuilt. -#}
+{% macro delete_run_units() -%}
+    {%- if is_incremental() %}delete from {{ this }}{% if run_units() %} where unit_code in {{ run_units_list() }}{% endif %}{% endif -%}
+{%- endmacro %}

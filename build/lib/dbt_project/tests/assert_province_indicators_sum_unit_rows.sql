@@ -1,0 +1,42 @@
+-- Province rows of indicators carry the sums of the unit rows they roll up (each unit's latest accepted submission
+-- in the period). A difference means percentages were averaged, a unit was counted twice or one was left out.
+with unit_sums as (
+    select
+        submissions.province_code as area_code,
+        submissions.period,
+        unit_rows.body_code,
+        unit_rows.indicator_code,
+        sum(unit_rows.numerator) as numerator,
+        sum(unit_rows.denominator) as denominator
+    from {{ ref('area_indicators') }} as unit_rows
+    inner join {{ ref('int_accepted_submissions') }} as submissions
+        on submissions.unit_code = unit_rows.area_code
+       and submissions.as_of_date = unit_rows.as_of_date
+    where unit_rows.area_level <> 'province'
+      and submissions.is_in_province_rollup
+    group by submissions.province_code, submissions.period, unit_rows.body_code, unit_rows.indicator_code
+),
+
+province_rows as (
+    select area_code, period, body_code, indicator_code, numerator, denominator
+    from {{ ref('area_indicators') }}
+    where area_level = 'province'
+)
+
+select
+    coalesce(province_rows.area_code, unit_sums.area_code) as area_code,
+    coalesce(province_rows.period, unit_sums.period) as period,
+    coalesce(province_rows.body_code, unit_sums.body_code) as body_code,
+    coalesce(province_rows.indicator_code, unit_sums.indicator_code) as indicator_code,
+    province_rows.numerator as province_numerator,
+    unit_sums.numerator as sum_of_unit_numerators,
+    province_rows.denominator as province_denominator,
+    unit_sums.denominator as sum_of_unit_denominators
+from province_rows
+full outer join unit_sums
+    on unit_sums.area_code = province_rows.area_code
+   and unit_sums.period = province_rows.period
+   and unit_sums.body_code = province_rows.body_code
+   and unit_sums.indicator_code = province_rows.indicator_code
+where province_rows.numerator is distinct from unit_sums.numerator
+   or province_rows.denominator is distinct from unit_sums.denominator

@@ -1,0 +1,283 @@
+"""Run the Great Expectations suites in `expectations/suites/` against the warehouse DuckDB.
+
+A suite file names the dbt model it guards (`table`), a DuckDB query producing the frame to check, and GX
+expectations, each with a severity (`error` fails the gate, `warn` only reports), a data-quality dimension and why
+the rule exists. An expectation may bring its own `query` when it checks a different frame (coverage of one table by
+another). Value sets that live in dbt seeds are read at run time (`{"$query": "select ..."}`) and configuration values
+are passed in by the caller (`{"$param": "max_reject_share"}`), so neither is copied into a suite.
+
+GX validates pandas frames (DuckDB → Arrow → pandas): its SQL datasource does not work on DuckDB with GX 1.x.
+GX is imported on the first validation only, because importing it takes seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    from great_expectations.core.batch_definition import BatchDefinition
+
+__all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "prepare", "validate"]
+
+SUITES_DIR = Path(__file__).parent / "suites"
+SEVERITIES = ("error", "warn")
+DIMENSIONS = ("validity", "completeness", "uniqueness", "consistency")
+MAX_EXAMPLES = 5
+# A text column with fewer distinct values than a quarter of its rows is checked as a category.
+FEW_VALUES_SHARE = 4
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    """One expectation as written in a suite file; `query` is the suite's unless the expectation brings its own."""
+
+    type: str
+    kwargs: dict[str, Any]
+    severity: str
+    dimension: str
+    why: str
+    query: str
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str
+    query: str
+    expectations: tuple[ExpectationSpec, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    type: str
+    columns: tuple[str, ...]
+    severity: str
+    dimension: str
+    success: bool
+    observed: dict[str, Any]
+    examples: tuple[Any, ...]
+    """Up to five unexpected rows of the checked frame (dicts), or values where GX gives no row index."""
+    why: str
+    kwargs: dict[str, Any]
+    """The expectation's arguments with `$query` and `$param` resolved."""
+
+    @property
+    def column(self) -> str:
+        return ", ".join(self.columns)
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: str
+    table: str
+    success: bool
+    """False iff an expectation of severity `error` failed."""
+    results: list[ExpectationOutcome]
+
+    @property
+    def failures(self) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.results if not outcome.success]
+
+
+def load_suites(directory: Path = SUITES_DIR) -> list[Suite]:
+    """Every `*.json` suite in `directory`, by file name. A suite missing a key or meta field is refused."""
+    return [read_suite(path) for path in sorted(directory.glob("*.json"))]
+
+
+def read_suite(path: Path) -> Suite:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        query = _sql(raw["query"])
+        specs = tuple(_read_spec(item, query) for item in raw["expectations"])
+        return Suite(raw["name"], raw["table"], query, specs, raw.get("description", ""))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"suite {path.name} is malformed: {error!r}") from error
+
+
+def _read_spec(item: dict[str, Any], suite_query: str) -> ExpectationSpec:
+    meta = item["meta"]
+    if meta["severity"] not in SEVERITIES or meta["dimension"] not in DIMENSIONS or not meta["why"]:
+        raise ValueError(
+            f"{item['type']}: meta needs severity in {SEVERITIES}, dimension in {DIMENSIONS} and a why, got {meta}"
+        )
+    query = _sql(item["query"]) if "query" in item else suite_query
+    return ExpectationSpec(item["type"], item["kwargs"], meta["severity"], meta["dimension"], meta["why"], query)
+
+
+def _sql(query: str | list[str]) -> str:
+    """Queries may be written as a list of lines, so the JSON stays readable."""
+    return query if isinstance(query, str) else "\n".join(query)
+
+
+def validate(suite: Suite, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> SuiteResult:
+    """Run `suite` on the warehouse behind `con`; `params` supplies every `$param` the suite names.
+
+    Raises KeyError for a missing parameter and duckdb.Error for a query that fails (a missing table is a broken
+    build, not a data defect). An expectation GX cannot evaluate (a column the frame lacks) fails with the reason
+    in `observed["exception"]`.
+    """
+    outcomes: dict[int, ExpectationOutcome] = {}
+    for query in dict.fromkeys(spec.query for spec in suite.expectations):
+        checks = {
+            i: (spec, _resolve_kwargs(spec, con, params))
+            for i, spec in enumerate(suite.expectations)
+            if spec.query == query
+        }
+        outcomes |= _validate_frame(suite.name, _read_frame(con, query), checks)
+    results = [outcomes[i] for i in sorted(outcomes)]
+    success = not any(not outcome.success and outcome.severity == "error" for outcome in results)
+    return SuiteResult(suite.name, suite.table, success, results)
+
+
+def _read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
+    """The query's rows as the pandas frame GX checks fastest.
+
+    DECIMAL and HUGEINT (sums of integers) would reach pandas as Python Decimal objects, which GX's numeric metrics do
+    not handle; the checks need no more precision than a double gives. GX compares values row by row in Python
+    unless a number column is int64 or float64 (``expect_column_values_to_be_between``), and Arrow-backed strings
+    are slow to filter, so text columns with few distinct values (codes) become categories. Dates stay dates
+    (datetime64), not millions of Python objects.
+    """
+    table = con.sql(query).to_arrow_table()
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if pa.types.is_decimal(field.type) or pa.types.is_floating(field.type):
+            table = table.set_column(i, field.name, column.cast(pa.float64()))
+        elif pa.types.is_integer(field.type):
+            table = table.set_column(i, field.name, column.cast(pa.int64()))
+        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            encoded = column.dictionary_encode()
+            if sum(len(chunk.dictionary) for chunk in encoded.chunks) * FEW_VALUES_SHARE < max(len(table), 1):
+                table = table.set_column(i, field.name, encoded)
+    frame = table.to_pandas(date_as_object=False)
+    frame.attrs["date_columns"] = [f.name for f in table.schema if pa.types.is_date(f.type)]
+    return frame
+
+
+def _resolve_kwargs(spec: ExpectationSpec, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, Any]:
+    resolved = {}
+    for name, value in spec.kwargs.items():
+        if isinstance(value, dict) and value.keys() == {"$query"}:
+            value = [row[0] for row in con.sql(value["$query"]).fetchall()]
+        elif isinstance(value, dict) and value.keys() == {"$param"}:
+            if value["$param"] not in params:
+                raise KeyError(f"{spec.type} on {spec.kwargs} needs the parameter {value['$param']!r}")
+            value = params[value["$param"]]
+        resolved[name] = value
+    return resolved
+
+
+def prepare() -> None:
+    """Import Great Expectations and make its context now (seconds), e.g. in a thread while the process waits for
+    something else; validations reuse them."""
+    _batch_definition()
+
+
+@cache
+def _batch_definition() -> BatchDefinition:
+    """One ephemeral GX context per process; each validation hands it a new dataframe."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    from private_hooks.great_expectations import skip_batch_fingerprints
+
+    skip_batch_fingerprints()
+    context = gx.get_context(mode="ephemeral")
+    # tqdm bars would fill the Dagster compute logs.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas(name="warehouse").add_dataframe_asset(name="frame")
+    return asset.add_batch_definition_whole_dataframe("whole_frame")
+
+
+def _validate_frame(
+    suite_name: str, frame: pd.DataFrame, checks: dict[int, tuple[ExpectationSpec, dict[str, Any]]]
+) -> dict[int, ExpectationOutcome]:
+    import great_expectations as gx
+
+    batch_definition = _batch_definition()
+    # GX orders results its own way and leaves ids empty outside a stored suite: the position in meta maps back.
+    expectations = [_gx_expectation(spec.type)(**kwargs, meta={"position": i}) for i, (spec, kwargs) in checks.items()]
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    validation = batch.validate(
+        gx.ExpectationSuite(name=suite_name, expectations=expectations),
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES},
+    )
+    outcomes = {}
+    for result in validation.results:
+        i = result.expectation_config.meta["position"]
+        spec, kwargs = checks[i]
+        outcomes[i] = ExpectationOutcome(
+            type=spec.type,
+            columns=_columns(kwargs),
+            severity=spec.severity,
+            dimension=spec.dimension,
+            success=bool(result.success),
+            observed=_observed(result.result, result.exception_info),
+            examples=_examples(result.result, frame),
+            why=spec.why,
+            kwargs=kwargs,
+        )
+    return outcomes
+
+
+def _gx_expectation(type_name: str) -> type:
+    import great_expectations as gx
+
+    class_name = "".join(word.capitalize() for word in type_name.split("_"))
+    try:
+        return getattr(gx.expectations, class_name)
+    except AttributeError:
+        raise ValueError(f"{type_name!r} is not a GX Core expectation") from None
+
+
+def _columns(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    return tuple(kwargs.get("column_list", ()))
+
+
+def _observed(result: dict[str, Any], exception_info: dict[str, Any]) -> dict[str, Any]:
+    keys = ("observed_value", "element_count", "unexpected_count", "unexpected_percent", "missing_count")
+    observed = {key: _plain(result[key]) for key in keys if key in result}
+    # exception_info is flat for a failed expectation, keyed by metric for a failed metric.
+    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    messages = [info["exception_message"] for info in infos if info.get("raised_exception")]
+    if messages:
+        observed["exception"] = "; ".join(messages)
+    return observed
+
+
+def _examples(result: dict[str, Any], frame: pd.DataFrame) -> tuple[Any, ...]:
+    if "partial_unexpected_index_list" in result:
+        rows = frame.loc[result["partial_unexpected_index_list"][:MAX_EXAMPLES]]
+        dates = {column: rows[column].dt.date for column in frame.attrs.get("date_columns", [])}
+        rows = rows.assign(**dates).astype({column: object for column in dates}).to_dict("records")
+        return tuple(_plain(row) for row in rows)
+    return tuple(_plain(value) for value in result.get("partial_unexpected_list", [])[:MAX_EXAMPLES])
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of a value from pandas or GX (Dagster metadata and the report print these)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalars
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

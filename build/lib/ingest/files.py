@@ -1,0 +1,78 @@
+"""Writing files so that a reader or a crash never sees half of one.
+
+Each file is written beside its target, flushed to disk, made readable like any other file (mkstemp creates it
+private), then renamed over the target: a rename is atomic, so readers see the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+FILE_MODE = 0o644
+
+
+def _fsync(path: str | Path) -> None:
+    with open(path, "rb") as stream:
+        os.fsync(stream.fileno())
+
+
+class ChangedWhileCopying(Exception):
+    """The source's content was not the one expected: it changed since it was hashed (a copy still running)."""
+
+
+def copy_atomically(source: Path, path: Path, sha256: str) -> None:
+    """Copy ``source`` to ``path`` (flushed to disk before it takes the name), a block at a time, so that however
+    large the file, it is never held in memory. Raises ChangedWhileCopying, leaving ``path`` untouched, unless the
+    bytes copied hash to ``sha256``: a content-addressed file never holds other content than its name says."""
+
+    def copy(target: BinaryIO) -> None:
+        digest = hashlib.sha256()
+        with source.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+                target.write(block)
+        if digest.hexdigest() != sha256:
+            raise ChangedWhileCopying(f"{source} changed while it was being archived")
+
+    _write_atomically(path, copy)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
+    _write_atomically(path, lambda target: target.write(content))
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        frame.write_parquet(temporary, statistics=False)
+        _fsync(temporary)
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

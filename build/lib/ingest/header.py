@@ -1,0 +1,136 @@
+"""Find the header of a roster or training sheet and say which column holds what.
+
+A header is found by its content, never by the sheet's name or position: the first row within the first
+``HEADER_SEARCH_ROWS`` rows whose cells name the required roles. Two-row headers (a merged "Ngày, tháng, năm sinh"
+over sub-columns "Nam" and "Nữ") are recognised by the row below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest.errors import SubmissionError
+from ingest.reference import Reference
+from ingest.text import fold
+from ingest.workbook import Sheet
+
+HEADER_SEARCH_ROWS = 20
+ROSTER_KEYS = {"full_name", "ethnicity"}
+ROSTER_REQUIRED = ("full_name", "birth", "ethnicity", "body")
+# A row naming this many roster columns is the roster's header even if a key column is missing, so the clerk is told
+# which one, instead of "no roster found".
+ROSTER_ROLES = {"full_name", "birth", "gender", "ethnicity", "body", "term", "education", "political_theory"}
+MIN_ROLES_FOR_INCOMPLETE_HEADER = 3
+TRAINING_KEYS = {"training_year", "training_content", "training_value"}
+ROLE_NAMES = {
+    "full_name": "Họ và tên",
+    "birth": "Ngày sinh / Năm sinh",
+    "gender": "Giới tính (hoặc cột Nam / Nữ dưới 'Ngày, tháng, năm sinh')",
+    "ethnicity": "Dân tộc",
+    "body": "Đối tượng / Nhóm chức danh",
+}
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's data starts (0-based row index) and the column of each role found."""
+
+    sheet: Sheet
+    row: int
+    data_start: int
+    columns: dict[str, str]
+    # The traditional form: the birth date is written under the person's sex.
+    birth_male: str | None = None
+    birth_female: str | None = None
+
+    def found_headers(self) -> list[str]:
+        values = self.sheet.cells.row(self.row)
+        return [v for v in values if v]
+
+
+def _roles(values: tuple, columns: list[str], reference: Reference) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for column, value in zip(columns, values):
+        role = reference.headers.by_prefix(value) if value else None
+        if role and role not in roles:
+            roles[role] = column
+    return roles
+
+
+def _find(sheet: Sheet, keys: set[str], reference: Reference, enough: int | None = None) -> tuple[int, dict] | None:
+    """The first header row naming every one of ``keys`` (or, with ``enough``, that many roster roles)."""
+    top = sheet.cells.head(HEADER_SEARCH_ROWS)
+    for index, values in enumerate(top.iter_rows()):
+        roles = _roles(values, top.columns, reference)
+        if keys <= roles.keys() or (enough and len(ROSTER_ROLES & roles.keys()) >= enough):
+            return index, roles
+    return None
+
+
+def _split_birth(sheet: Sheet, row: int) -> tuple[str | None, str | None]:
+    """The "Nam" and "Nữ" sub-columns in the row under the header, if that row is a sub-header."""
+    if row + 1 >= sheet.cells.height:
+        return None, None
+    below = {fold(v): c for c, v in zip(sheet.cells.columns, sheet.cells.row(row + 1)) if v}
+    return below.get("nam"), below.get("nu")
+
+
+def _roster_header(sheet: Sheet, found: tuple[int, dict[str, str]], reference: Reference) -> Header:
+    row, roles = found
+    male, female = _split_birth(sheet, row)
+    if male is None or female is None:
+        return Header(sheet, row, row + 1, roles)
+    roles = {**roles, **_roles(sheet.cells.row(row + 1), sheet.cells.columns, reference)}
+    roles.pop("training_year", None)  # "Nam" folds like "Năm"; here it is the male sub-column
+    roles.setdefault("birth", male)
+    return Header(sheet, row, row + 2, roles, male, female)
+
+
+def find_roster_header(sheets: list[Sheet], reference: Reference) -> Header:
+    """The roster header: in the first sheet with a name and an ethnicity column, else the first row naming at least
+    three roster columns (whose missing columns ``require_roster_columns`` then reports)."""
+    for enough in (None, MIN_ROLES_FOR_INCOMPLETE_HEADER):
+        for sheet in sheets:
+            found = _find(sheet, ROSTER_KEYS, reference, enough)
+            if found is not None:
+                return _roster_header(sheet, found, reference)
+    names = ", ".join(f"'{s.name}'" for s in sheets) or "(none)"
+    raise SubmissionError(
+        "no_roster_sheet",
+        f"Không tìm thấy trang danh sách cán bộ (dòng tiêu đề có 'Họ và tên' và 'Dân tộc' trong "
+        f"{HEADER_SEARCH_ROWS} dòng đầu) trong các trang {names} / no roster sheet found: no header row with "
+        f"a name and an ethnicity column in the first {HEADER_SEARCH_ROWS} rows of sheets {names}",
+    )
+
+
+def require_roster_columns(header: Header) -> None:
+    """SubmissionError naming every required column the header lacks, and the headers it has."""
+    missing = [r for r in ROSTER_REQUIRED if r not in header.columns]
+    if header.birth_male is None and "gender" not in header.columns:
+        missing.append("gender")
+    if missing:
+        wanted = ", ".join(f"'{ROLE_NAMES[m]}'" for m in missing)
+        found_text = " | ".join(header.found_headers())
+        raise SubmissionError(
+            "missing_column",
+            f"Trang '{header.sheet.name}' thiếu cột {wanted}; các cột tìm thấy: {found_text} / "
+            f"sheet '{header.sheet.name}' lacks required column(s) {wanted}; headers found: {found_text}",
+        )
+
+
+def find_training_header(sheets: list[Sheet], reference: Reference) -> Header | None:
+    """The "Năm | Nội dung | Số lượng" header of the optional training sheet."""
+    for sheet in sheets:
+        found = _find(sheet, TRAINING_KEYS, reference)
+        if found is not None:
+            row, roles = found
+            return Header(sheet, row, row + 1, roles)
+    return None
+
+
+def data_rows(header: Header) -> pl.DataFrame:
+    """The rows under the header with their Excel row number as ``source_row``."""
+    cells = header.sheet.cells.with_row_index("source_row", offset=1)
+    return cells.slice(header.data_start)

@@ -1,0 +1,85 @@
+"""The lake: Parquet files per table and unit that dbt reads as sources (docs/lake-contract.md).
+
+Rows of a parsed submission are written once per file content (``<sha256>.parquet``); which of them count is decided
+by ``submissions.status``. Every write replaces a whole file atomically, so dbt never reads half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from ingest.files import write_parquet_atomically
+
+KEYS = {"submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date}
+SCHEMAS = {
+    "memberships": {
+        **KEYS, "source_row": pl.Int32, "person_key": pl.String, "full_name": pl.String, "birth_date": pl.Date,
+        "birth_year": pl.Int32, "age_years": pl.Int32, "gender": pl.String, "ethnic_code": pl.String,
+        "body_code": pl.String, "term": pl.String, "education_code": pl.String, "political_theory_code": pl.String,
+        "position": pl.String, "organisation": pl.String,
+    },
+    "rejected_rows": {
+        **KEYS, "sheet_name": pl.String, "source_row": pl.Int32, "reason_code": pl.String, "message": pl.String,
+        "full_name": pl.String,
+    },
+    "training": {**KEYS, "source_row": pl.Int32, "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64},
+    "submissions": {
+        "file_name": pl.String, "sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date,
+        "received_at": pl.Datetime("us"), "status": pl.String, "rows_total": pl.Int32, "rows_accepted": pl.Int32,
+        "rows_rejected": pl.Int32, "message": pl.String, "feedback_file": pl.String,
+    },
+}
+ROW_TABLES = ("memberships", "rejected_rows", "training")
+UNIDENTIFIED = "unidentified"
+
+
+@cache
+def parser_version(seeds: Path) -> str:
+    """A hash of everything that decides how a file is parsed (ingest's code and layout tables, the seeds in
+    ``seeds``); a change re-parses archived files."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), *here.glob("tcvn3/*.py"), *here.glob("layout/*.csv"),
+                        *here.glob("tcvn3/*.csv"), *seeds.glob("*.csv")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def unit_folder(lake: Path, table: str, unit_code: str) -> Path:
+    return lake / table / f"unit={unit_code}"
+
+
+def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """``frame`` with exactly the table's columns, types and order."""
+    schema = SCHEMAS[table]
+    if frame.width == 0:  # a select of literals only would make one row
+        return pl.DataFrame(schema=schema)
+    return frame.select(
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c) for c, t in schema.items()
+    )
+
+
+def write_rows(lake: Path, unit_code: str, sha256: str, as_of: date, tables: dict[str, pl.DataFrame]) -> None:
+    """The parsed rows of one submission, one file per table."""
+    keys = {"submission_sha256": sha256, "unit_code": unit_code, "as_of_date": as_of}
+    for table in ROW_TABLES:
+        frame = tables.get(table, pl.DataFrame()).with_columns(pl.lit(v).alias(k) for k, v in keys.items())
+        write_parquet_atomically(conform(frame, table), unit_folder(lake, table, unit_code) / f"{sha256}.parquet")
+
+
+def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
+    frame = conform(pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(), "submissions")
+    write_parquet_atomically(frame, unit_folder(lake, "submissions", unit_code) / "submissions.parquet")
+
+
+def ensure_tables(lake: Path) -> None:
+    """An empty file with the schema per table, so dbt's globs match before any district has reported."""
+    for table in SCHEMAS:
+        path = unit_folder(lake, table, "none") / "empty.parquet"
+        if not path.exists():
+            write_parquet_atomically(conform(pl.DataFrame(), table), path)

@@ -1,0 +1,151 @@
+"""Receive the inbox: archive every file unchanged, keyed by its content, and remember how it arrived.
+
+``archive/<sha256>.<ext>`` is the file; ``archive/<sha256>.json`` its receipt: every name it arrived under with
+the time it arrived. A receipt only ever gains arrivals; what parsing found out about the file is the parse cache's
+(``ingest.parsed``). Nothing is ever deleted or overwritten with different content, so a bad file can always be
+looked at again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import unicodedata
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.files import ChangedWhileCopying, copy_atomically, write_atomically
+
+# Office lock files and half-finished copies by common tools: not submissions.
+IGNORED_PREFIXES = ("~$", ".")
+IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    file_name: str
+    received_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class Receipt:
+    sha256: str
+    extension: str
+    arrivals: tuple[Arrival, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        """The name it first arrived under: the one its rows, messages and feedback go by."""
+        return self.arrivals[0].file_name
+
+    @property
+    def archived_name(self) -> str:
+        return f"{self.sha256}{self.extension}"
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    file_name: str
+    sha256: str
+    received_at: str
+
+
+def display_name(path: Path, inbox: Path) -> str:
+    """The name a clerk would recognise, made safe to print and store: NFC, no control characters."""
+    relative = path.relative_to(inbox).as_posix()
+    text = unicodedata.normalize("NFC", relative)
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop leads nowhere, so not inside either
+        return False
+
+
+def scan_inbox(inbox: Path) -> list[InboxFile]:
+    """Regular files under ``inbox`` (recursively), never following a link that leads outside it.
+
+    Skipped, with a warning and nothing recorded: links leading outside the inbox (or nowhere), and files that
+    cannot be read now (they are tried again by the next run). Folders, pipes and other special files are never
+    opened. Linked folders are not entered.
+    """
+    found = []
+    for root, folders, names in os.walk(inbox, followlinks=False):
+        for folder in sorted(f for f in folders if (Path(root) / f).is_symlink()):
+            logger.warning("skipped %s: a linked folder is not entered", display_name(Path(root) / folder, inbox))
+        for name in sorted(names):
+            path = Path(root) / name
+            if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
+                continue
+            if path.is_symlink() and not (path.exists() and _inside(path, inbox)):
+                logger.warning("skipped %s: a link that leads outside the inbox, or nowhere", display_name(path, inbox))
+                continue
+            if not path.is_file():
+                continue
+            try:
+                stat = path.stat()
+                sha256 = _sha256(path)
+            except OSError as error:
+                logger.warning("skipped %s for now: %s", display_name(path, inbox), error.strerror or error)
+                continue
+            received = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
+            found.append(InboxFile(path, display_name(path, inbox), sha256, received.isoformat()))
+    return sorted(found, key=lambda f: (f.received_at, f.file_name))
+
+
+def load_receipt(archive: Path, sha256: str) -> Receipt | None:
+    path = archive / f"{sha256}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    # Receipts written before the parse cache also hold what parsing found: that is the cache's now.
+    return Receipt(data["sha256"], data["extension"], tuple(Arrival(**a) for a in data["arrivals"]))
+
+
+def save_receipt(archive: Path, receipt: Receipt) -> None:
+    text = json.dumps(asdict(receipt), ensure_ascii=False, indent=1, sort_keys=True)
+    write_atomically(archive / f"{receipt.sha256}.json", text.encode("utf-8"))
+
+
+def load_receipts(archive: Path) -> list[Receipt]:
+    return [r for p in sorted(archive.glob("*.json")) if (r := load_receipt(archive, p.stem))]
+
+
+def receive(inbox_file: InboxFile, archive: Path) -> Receipt | None:
+    """Archive ``inbox_file`` if its content is new and record this arrival; returns its receipt.
+
+    A file that changed since it was hashed (still being copied into the inbox) or has gone is not received now, with
+    a warning: the next run receives what it has become.
+    """
+    archive.mkdir(parents=True, exist_ok=True)
+    receipt = load_receipt(archive, inbox_file.sha256) or Receipt(
+        inbox_file.sha256, inbox_file.path.suffix.lower()[:10]
+    )
+    target = archive / receipt.archived_name
+    if not target.exists():
+        try:
+            copy_atomically(inbox_file.path, target, inbox_file.sha256)
+        except (ChangedWhileCopying, OSError) as error:
+            logger.warning("skipped %s for now: %s", inbox_file.file_name, getattr(error, "strerror", None) or
+                           "it changed while it was being archived (still being copied?)")
+            return None
+    if inbox_file.file_name not in {a.file_name for a in receipt.arrivals}:
+        arrivals = [*receipt.arrivals, Arrival(inbox_file.file_name, inbox_file.received_at)]
+        receipt = replace(receipt, arrivals=tuple(sorted(arrivals, key=lambda a: (a.received_at, a.file_name))))
+        save_receipt(archive, receipt)
+    return receipt

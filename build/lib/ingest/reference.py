@@ -1,0 +1,164 @@
+"""Reference data for ingest, read from the dbt seeds (the one source of truth) and the layout tables.
+
+Every lookup compares ``fold``-ed text (case, diacritics, spacing and punctuation ignored), so "UV BCH",
+"Ủy viên BCH" and "Uy vien B.C.H" meet the same key. The seeds folder is the settings' (``Settings.seeds``), so a
+copy of the dbt project is read by ingest and dbt alike.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from ingest.status import Status, StatusRule, load_status_rules
+from ingest.text import fold
+
+LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
+# Keys this short would match the start of too many unrelated words ("tc", "nk"): exact matches only.
+MIN_PREFIX_LENGTH = 4
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _spellings(row: dict[str, str], *columns: str) -> list[str]:
+    values = [row[c] for c in columns if row.get(c)]
+    if row.get("aliases"):
+        values += row["aliases"].split(";")
+    return [v for v in values if v.strip()]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Folded spellings → code, for one reference table."""
+
+    name: str
+    keys: dict[str, str]
+
+    def exact(self, text: object) -> str | None:
+        return self.keys.get(fold(text))
+
+    def by_prefix(self, text: object) -> str | None:
+        """The code whose longest spelling starts ``text`` ("UV BCH Đảng bộ" → party_committee)."""
+        key = fold(text)
+        if key in self.keys:
+            return self.keys[key]
+        best = max(
+            (k for k in self.keys if len(k) >= MIN_PREFIX_LENGTH and key.startswith(k)),
+            key=len,
+            default=None,
+        )
+        if best is None:
+            return None
+        # "UV BCH UV BTV" (two bodies without a separator) is not a qualified party committee: refuse it.
+        rest = key[len(best):]
+        if any(len(k) >= MIN_PREFIX_LENGTH and k in rest and c != self.keys[best] for k, c in self.keys.items()):
+            return None
+        return self.keys[best]
+
+
+def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str) -> Vocabulary:
+    keys: dict[str, str] = {}
+    for row in rows:
+        for spelling in _spellings(row, *columns):
+            key = fold(spelling)
+            if keys.get(key, row[code]) != row[code]:
+                raise ValueError(f"{name}: spelling {spelling!r} names both {keys[key]} and {row[code]}")
+            keys[key] = row[code]
+    return Vocabulary(name, keys)
+
+
+def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """Whether a unit of the units seed exists on ``day``: both ends inclusive, an empty end unbounded. dbt's twin
+    is the macro ``unit_is_valid_on``."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    level: str
+    name: str
+    parent_code: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+    def valid_on(self, day: date) -> bool:
+        return valid_on(self.valid_from, self.valid_to, day)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One row of the seed ``reasons``: why a row (scope ``row``) or a whole file (scope ``file``) is not counted."""
+
+    code: str
+    scope: str
+    message: str  # Vietnamese: what the clerk reads
+    message_en: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    units: dict[str, Unit]
+    unit_names: Vocabulary
+    ethnic_groups: Vocabulary
+    bodies: Vocabulary
+    education_levels: Vocabulary
+    political_theory_levels: Vocabulary
+    training_metrics: Vocabulary
+    headers: Vocabulary
+    row_markers: Vocabulary
+    statuses: dict[Status, StatusRule]
+    reasons: dict[str, Reason]
+
+    @property
+    def row_messages(self) -> dict[str, str]:
+        """Row reason code → the Vietnamese message a rejected row carries."""
+        return {r.code: r.message for r in self.reasons.values() if r.scope == "row"}
+
+    def reporting_units(self) -> list[Unit]:
+        """Units that submit rosters: every unit with a parent (the province only rolls up)."""
+        return [u for u in self.units.values() if u.parent_code]
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@cache
+def load_reference(seeds_dir: Path, layout_dir: Path = LAYOUT_DIR) -> Reference:
+    """Read the seeds in ``seeds_dir`` and the layout tables once per process."""
+    units = _rows(seeds_dir / "units.csv")
+    bodies = [b for b in _rows(seeds_dir / "bodies.csv") if b["is_derived"] != "true"]
+    return Reference(
+        units={
+            u["unit_code"]: Unit(
+                u["unit_code"], u["unit_level"], u["unit_name"], u["parent_code"] or None,
+                _day(u["valid_from"]), _day(u["valid_to"]),
+            )
+            for u in units
+        },
+        unit_names=_vocabulary("units", units, "unit_code", "unit_code", "unit_name", "short_name"),
+        ethnic_groups=_vocabulary("ethnic_groups", _rows(seeds_dir / "ethnic_groups.csv"), "ethnic_code", "ethnic_name"),
+        bodies=_vocabulary("bodies", bodies, "body_code", "body_name"),
+        education_levels=_vocabulary(
+            "education_levels", _rows(seeds_dir / "education_levels.csv"), "education_code", "education_name"
+        ),
+        political_theory_levels=_vocabulary(
+            "political_theory_levels", _rows(seeds_dir / "political_theory_levels.csv"),
+            "political_theory_code", "political_theory_name",
+        ),
+        training_metrics=_vocabulary(
+            "training_metrics", _rows(seeds_dir / "training_metrics.csv"), "metric_code", "metric_name"
+        ),
+        headers=_vocabulary("columns", _rows(layout_dir / "columns.csv"), "role", "header"),
+        row_markers=_vocabulary("row_markers", _rows(layout_dir / "row_markers.csv"), "kind", "starts_with"),
+        statuses=load_status_rules(seeds_dir),
+        reasons={r["reason_code"]: Reason(r["reason_code"], r["scope"], r["message"], r["message_en"])
+                 for r in _rows(seeds_dir / "reasons.csv")},
+    )

@@ -1,0 +1,157 @@
+"""Read submitted files into clean rows: the whole of what ingest does to a spreadsheet.
+
+Files are read one at a time; their roster sheets are then cleaned together (``ingest.roster.clean_rosters``), so a
+batch of files costs less than the same files one by one, and gives the same rows. Not here: which of the files
+counts (``ingest.status``) and where the rows go (``ingest.pipeline``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ingest.errors import Refused, SubmissionError
+from ingest.header import (
+    HEADER_SEARCH_ROWS,
+    Header,
+    find_roster_header,
+    find_training_header,
+    require_roster_columns,
+)
+from ingest.reference import Reference
+from ingest.roster import CleanRoster, Roster, clean_rosters
+from ingest.settings import Settings
+from ingest.title import Identity, identify
+from ingest.training import clean_training
+from ingest.workbook import Sheet, read_sheets
+
+# About 100 MB of text cells (docs/operations.md): sixteen 3,500-row rosters, or one large one alone.
+BATCH_CELLS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ParsedSubmission:
+    identity: Identity
+    memberships: pl.DataFrame
+    training: pl.DataFrame
+    rejected: pl.DataFrame  # with sheet_name and full_name: the clerk's feedback needs both
+    rows_total: int
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejected.height
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.rows_total - self.rows_rejected
+
+
+def _identity_from_file_name(file_name: str, reference: Reference) -> Identity | None:
+    try:
+        return identify(None, file_name, reference)
+    except SubmissionError:
+        return None
+
+
+def identify_file(path: Path, file_name: str, reference: Reference, settings: Settings) -> Identity:
+    """Only the unit and as-of date of a file, from its title block (the top rows of its sheets, as reading the
+    whole file would find them) or else its file name: how a file is routed to its unit before it is parsed.
+    Raises the SubmissionError that reading would give when neither tells."""
+    try:
+        header = find_roster_header(read_sheets(path, settings, file_name, top_rows=HEADER_SEARCH_ROWS + 1), reference)
+    except SubmissionError as error:
+        if identity := _identity_from_file_name(file_name, reference):
+            return identity
+        raise error
+    return identify(header, file_name, reference)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A file whose roster sheet is found and whose unit and date are known: what cleaning starts from."""
+
+    identity: Identity
+    header: Header
+    sheets: list[Sheet]
+
+
+def _open(path: Path, file_name: str, reference: Reference, settings: Settings) -> _Opened | Refused:
+    try:
+        sheets = read_sheets(path, settings, file_name)
+        header = find_roster_header(sheets, reference)
+    except SubmissionError as error:
+        # A file named <code>_<date> still belongs to its unit: the clerk gets feedback even if it is unreadable.
+        return Refused.of(error, _identity_from_file_name(file_name, reference))
+    try:
+        identity = identify(header, file_name, reference)
+    except SubmissionError as error:
+        return Refused.of(error)
+    try:
+        require_roster_columns(header)
+    except SubmissionError as error:
+        return Refused.of(error, identity)
+    return _Opened(identity, header, sheets)
+
+
+def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> ParsedSubmission | Refused:
+    if roster.rows_total == 0:
+        return Refused("empty_roster", "Danh sách không có dòng cán bộ nào / the roster has no people rows",
+                       opened.identity)
+    rejected = [roster.rejected.with_columns(pl.lit(opened.header.sheet.name).alias("sheet_name"))]
+    training_header = find_training_header(opened.sheets, reference)
+    training_rows, training_total = pl.DataFrame(
+        schema={"source_row": pl.Int32, "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64}
+    ), 0
+    if training_header is not None:
+        training = clean_training(training_header, reference)
+        training_rows, training_total = training.rows, training.rows_total
+        rejected.append(training.rejected.with_columns(pl.lit(training_header.sheet.name).alias("sheet_name")))
+    return ParsedSubmission(
+        identity=opened.identity,
+        memberships=roster.memberships,
+        training=training_rows,
+        rejected=pl.concat(rejected),
+        rows_total=roster.rows_total + training_total,
+    )
+
+
+def _cells(opened: _Opened | Refused) -> int:
+    return sum(s.cells.height * s.cells.width for s in opened.sheets) if isinstance(opened, _Opened) else 0
+
+
+def _cleaned(opened: list[_Opened | Refused], reference: Reference,
+             settings: Settings) -> list[ParsedSubmission | Refused]:
+    readable = [o for o in opened if isinstance(o, _Opened)]
+    rosters = iter(clean_rosters([Roster(o.header, o.identity.as_of_date) for o in readable], reference,
+                                 settings.person_key_secret))
+    return [_parsed(item, next(rosters), reference) if isinstance(item, _Opened) else item for item in opened]
+
+
+def read_submissions(
+    files: list[tuple[Path, str]], reference: Reference, settings: Settings
+) -> list[ParsedSubmission | Refused]:
+    """Clean rows of each file at ``path`` (received as ``file_name``), in order; a Refused in the place of a file
+    that cannot be accepted as a whole: not a spreadsheet, too large, no roster sheet, a required column missing,
+    unknown unit, no as-of date, no people rows. Any other exception is the caller's to isolate.
+
+    Files are opened one after another and cleaned together whenever the sheets held reach BATCH_CELLS, so memory
+    holds at most that many cells plus one file's, whatever the number of files."""
+    results: list[ParsedSubmission | Refused] = []
+    held: list[_Opened | Refused] = []
+    cells = 0
+    for path, file_name in files:
+        held.append(_open(path, file_name, reference, settings))
+        cells += _cells(held[-1])
+        if cells >= BATCH_CELLS:
+            results += _cleaned(held, reference, settings)
+            held, cells = [], 0
+    return results + _cleaned(held, reference, settings)
+
+
+def read_submission(path: Path, file_name: str, reference: Reference, settings: Settings) -> ParsedSubmission:
+    """``read_submissions`` of one file; raises a SubmissionError for a refused file."""
+    result = read_submissions([(path, file_name)], reference, settings)[0]
+    if isinstance(result, Refused):
+        raise SubmissionError(result.code, result.message)
+    return result

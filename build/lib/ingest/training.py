@@ -1,0 +1,51 @@
+"""Clean the optional "Đào tạo - Tuyển dụng" sheet (Năm | Nội dung | Số lượng) into training rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest import values
+from ingest.header import Header, data_rows
+from ingest.reference import Reference
+from ingest.tcvn3 import sheet_is_tcvn3
+from ingest.text import clean_cells, map_distinct
+
+
+@dataclass(frozen=True)
+class CleanTraining:
+    rows: pl.DataFrame  # source_row, year, metric_code, value
+    rejected: pl.DataFrame  # source_row, full_name (null), reason_code, message
+    rows_total: int
+
+
+def clean_training(header: Header, reference: Reference) -> CleanTraining:
+    """Training rows of the sheet; blank lines are skipped, unreadable ones rejected with a reason."""
+    cells = data_rows(header)
+    tcvn3 = sheet_is_tcvn3(header.sheet.cells)
+    frame = pl.DataFrame([
+        cells["source_row"].cast(pl.Int32),
+        *(clean_cells(cells[header.columns[r]], tcvn3).alias(r)
+          for r in ("training_year", "training_content", "training_value")),
+    ]).filter(pl.any_horizontal(pl.col(r).is_not_null() for r in ("training_content", "training_value")))
+    frame = frame.with_columns(
+        year=pl.col("training_year").str.extract(r"^(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False),
+        value=values.count(pl.col("training_value")),
+        metric_code=map_distinct(frame["training_content"], reference.training_metrics.exact),
+    )
+    reason = (
+        pl.when(pl.col("metric_code").is_null()).then(pl.lit("unknown_metric"))
+        .when(pl.col("year").is_null()).then(pl.lit("bad_year"))
+        .when(pl.col("value").is_null()).then(pl.lit("bad_number"))
+    )
+    frame = frame.with_columns(reason.alias("reason_code"))
+    rejected = frame.filter(pl.col("reason_code").is_not_null()).select(
+        "source_row", pl.lit(None, pl.String).alias("full_name"), "reason_code",
+        pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
+    )
+    return CleanTraining(
+        rows=frame.filter(pl.col("reason_code").is_null()).select("source_row", "year", "metric_code", "value"),
+        rejected=rejected,
+        rows_total=frame.height,
+    )

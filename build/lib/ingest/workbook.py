@@ -1,0 +1,136 @@
+"""Open a submitted file as a list of sheets of text cells, refusing what must not be parsed.
+
+Every sheet comes back as a polars DataFrame of strings (columns ``c0``, ``c1``, …) whose row ``i`` is the
+spreadsheet's row ``i + 1``, so row numbers in feedback are the ones the clerk sees in Excel. Excel dates arrive as
+ISO text (``1980-05-01 00:00:00``) and formulas as their cached values: nothing is ever evaluated.
+
+Size limits (docs/operations.md) are checked before a parser holds the file: the file's size on disk, and for an
+.xlsx the inflated size of its parts and the reach of each visible sheet (``ingest.xlsx_package``), so memory stays
+bounded whatever a file claims or contains. Hidden sheets are never read (docs/submission-format.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from ingest.errors import SubmissionError
+from ingest.settings import Settings
+from ingest.xlsx_package import SheetExtent, check_extent, measure_xlsx, too_large
+
+SPREADSHEET_EXTENSIONS = {".xlsx", ".xls", ".csv"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx is an OLE container holding this stream instead of the workbook's zip.
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    cells: pl.DataFrame
+
+
+def _check_magic(path: Path, suffix: str) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if head.startswith(OLE_MAGIC) and ENCRYPTION_STREAM in head + handle.read(1 << 20):
+            raise SubmissionError(
+                "encrypted", "Tệp có mật khẩu, hãy gửi bản không đặt mật khẩu / the workbook is password-protected"
+            )
+    expected = {".xlsx": ZIP_MAGIC, ".xls": OLE_MAGIC}.get(suffix)
+    if expected and not head.startswith(expected):
+        raise SubmissionError(
+            "not_a_spreadsheet",
+            f"Tệp không phải bảng tính {suffix} / the file is not a {suffix} spreadsheet",
+        )
+
+
+def _frame(rows: list[list[str | None]]) -> pl.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    columns = {f"c{j}": [r[j] if j < len(r) else None for r in rows] for j in range(width)}
+    return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def _read_csv(path: Path, name: str, settings: Settings) -> list[Sheet]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SubmissionError(
+            "not_utf8", "Tệp CSV phải lưu bằng mã UTF-8 / a CSV submission must be saved as UTF-8"
+        ) from None
+    rows, width = [], 0
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            rows.append([cell if cell.strip() else None for cell in row])
+            width = max(width, len(row))
+            check_extent(name, len(rows), width, settings)  # stops reading at the first row over a limit
+    except csv.Error as error:
+        raise SubmissionError(
+            "not_a_spreadsheet", f"Tệp CSV không đọc được / the CSV file cannot be read ({error})"
+        ) from None
+    return [Sheet(name, _frame(rows))]
+
+
+def _unreadable(error: BaseException) -> SubmissionError:
+    return SubmissionError(
+        "not_a_spreadsheet", f"Không đọc được bảng tính / the workbook cannot be read ({type(error).__name__})"
+    )
+
+
+def _read_excel(path: Path, extents: list[SheetExtent] | None, top_rows: int | None) -> list[Sheet]:
+    """Visible sheets (their first ``top_rows`` rows, if given); ``extents`` (an .xlsx's, already checked) says which
+    those are before any is loaded."""
+    hidden = {e.name for e in extents or [] if not e.visible}
+    sheets = []
+    try:
+        reader = fastexcel.read_excel(path)
+        for name in reader.sheet_names:
+            # Hidden sheets hold lookup lists and old templates; the policy (docs/submission-format.md) is to
+            # ignore them, and an .xlsx's are not even loaded.
+            if name in hidden:
+                continue
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=top_rows, dtypes="string")
+            if sheet.visible != "visible":
+                continue
+            cells = sheet.to_polars()
+            sheets.append(Sheet(name, cells.rename({old: f"c{j}" for j, old in enumerate(cells.columns)})))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 — calamine raises many error types, and panics (BaseException)
+        raise _unreadable(error) from None
+    return sheets
+
+
+def read_sheets(path: Path, settings: Settings, file_name: str | None = None,
+                top_rows: int | None = None) -> list[Sheet]:
+    """The visible sheets of ``path`` as text grids; raises SubmissionError for what cannot or must not be read.
+
+    A CSV's one sheet is named after ``file_name``, the name the clerk sent it under (``path`` is the archived
+    ``<sha256>.csv``), so messages and feedback name a sheet the clerk knows. With ``top_rows``, only the first rows
+    of a workbook's sheets are loaded (after the same package checks): enough to find the title block and header.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_EXTENSIONS:
+        raise SubmissionError(
+            "not_a_spreadsheet",
+            f"Chỉ nhận tệp .xlsx, .xls hoặc .csv, không nhận {suffix or 'tệp không đuôi'} / "
+            f"only .xlsx, .xls and .csv files are accepted",
+        )
+    size, limit = path.stat().st_size, settings.max_uncompressed_bytes
+    if size > limit:
+        raise too_large(f"Tệp nặng {size // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
+                        f"the file is {size // 2**20} MB, over the {limit // 2**20} MB limit")
+    _check_magic(path, suffix)
+    if suffix == ".csv":
+        return _read_csv(path, Path(file_name or path.name).stem, settings)
+    extents = measure_xlsx(path, settings) if suffix == ".xlsx" else None
+    sheets = _read_excel(path, extents, top_rows)
+    for sheet in sheets:  # an .xls is bounded by its format (65,536 × 256); its limits are checked once loaded
+        check_extent(sheet.name, *sheet.cells.shape, settings)
+    return sheets

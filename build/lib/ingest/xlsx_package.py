@@ -1,0 +1,344 @@
+"""Measure an .xlsx package before anything parses it: its parts, what they really inflate to, and how far each
+visible sheet reaches.
+
+calamine (under fastexcel) reads the shared strings whole and lays a sheet out as one rectangle from its first to its
+last used cell: a 2 KB file with cells in A1 and XFD1048576 asks it for 17 billion cells and aborts the process, and
+a part whose zip header understates its size inflates past any check on the declared sizes. So every part is inflated
+here first, as a stream (one chunk in memory at a time), and refused as soon as it inflates to more than it declares;
+each visible sheet's cell references are scanned for the last row and column calamine would lay out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO
+
+from ingest.errors import SubmissionError
+
+if TYPE_CHECKING:
+    from ingest.settings import Settings
+
+CHUNK = 1 << 20
+# An Excel workbook has a few dozen parts; more, or a central directory this large, is no workbook (and listing it
+# would itself take gigabytes).
+MAX_PARTS = 10_000
+MAX_CENTRAL_DIRECTORY = 8 << 20
+# No legitimate tag or cell text is this long; an unfinished one growing past it is refused, so a scan holds at most
+# one chunk and this much.
+MAX_TAG = 1 << 20
+# A header row widens a sheet's extent once per column; cells out of order are read in one pass after this many.
+MAX_WIDENINGS = 64
+WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
+
+ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
+# Not a formatted cell with nothing in it, in the strict form Excel writes (``<c r="F9" s="1"/>``); any other
+# spelling counts as a cell.
+FILLED = rb'(?!(?: [a-z]+="[0-9A-Za-z]*")*/>)'
+FILLED_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"' + FILLED)
+# Row and cell tags the fast path cannot read: without their reference first, as Excel writes them, or with a
+# namespace prefix (three searches with literal prefixes cost less than one starting at every "<").
+IRREGULAR_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+\d+")')
+IRREGULAR_ROW = re.compile(rb'<row(?=[\s/>])(?! r="\d+")')
+PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
+PREFIXED_NAME = re.compile(rb":(?:c|row)[\s/>]")  # a search for ":" is fast; PREFIXED_TAG's for "<" is not
+ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
+SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """A sheet as calamine would lay it out: its last used row and column (1-based), and whether it is visible."""
+
+    name: str
+    visible: bool
+    rows: int
+    columns: int
+
+
+def damaged(detail: str) -> SubmissionError:
+    return SubmissionError(
+        "not_a_spreadsheet",
+        f"Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete ({detail})",
+    )
+
+
+def too_large(detail_vi: str, detail_en: str) -> SubmissionError:
+    return SubmissionError("too_large", f"{detail_vi} / {detail_en}")
+
+
+def _check_central_directory(handle: BinaryIO) -> None:
+    """Refuse a package whose end record announces more parts than a workbook has, before zipfile lists them."""
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - (1 << 16) - 22))
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise damaged("no zip directory")
+    entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    if entries > MAX_PARTS or directory_size > MAX_CENTRAL_DIRECTORY:
+        raise too_large(f"Tệp có quá nhiều phần ({entries})", f"the package has too many parts ({entries})")
+
+
+def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes, a chunk at a time; refused if it inflates to more (or less) than its header declares."""
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise damaged(f"part {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced = info.compress_size, 0
+    try:
+        while left > 0:
+            data = handle.read(min(CHUNK, left))
+            if not data:
+                raise damaged(f"part {info.filename} is cut short")
+            left -= len(data)
+            while data:
+                chunk, data = (inflater.decompress(data, CHUNK), inflater.unconsumed_tail) if inflater else (data, b"")
+                produced += len(chunk)
+                if produced > info.file_size:
+                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares")
+                yield chunk
+    except zlib.error:
+        raise damaged(f"part {info.filename} does not inflate") from None
+    if produced != info.file_size:
+        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares")
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    """Attributes by local name (``r:id`` → ``id``), values unescaped."""
+    return {name.rpartition(":")[2]: html.unescape(double or single)
+            for name, double, single in ATTRIBUTE.findall(tag)}
+
+
+def _sheets(parts: dict[str, bytes]) -> list[tuple[str, bool, str]]:
+    """(name, visible, part name) of every sheet the workbook lists, in its order."""
+    workbook = parts.get(WORKBOOK, b"").decode("utf-8", "replace")
+    relations = parts.get(WORKBOOK_RELATIONS, b"").decode("utf-8", "replace")
+    targets = {}
+    for tag in RELATIONSHIP.findall(relations):
+        attributes = _attributes(tag)
+        target = attributes.get("Target", "")
+        path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else PurePosixPath("xl") / target
+        parts_of_path: list[str] = []
+        for part in path.parts:  # "../worksheets/x.xml" as zip names spell it
+            if part == "..":
+                parts_of_path = parts_of_path[:-1]
+            elif part != ".":
+                parts_of_path.append(part)
+        targets[attributes.get("Id")] = "/".join(parts_of_path)
+    sheets = []
+    for tag in SHEET.findall(workbook):
+        attributes = _attributes(tag)
+        state = attributes.get("state", "visible")
+        sheets.append((attributes.get("name", "?"), state == "visible", targets.get(attributes.get("id"), "")))
+    return sheets
+
+
+def _greater(text: str, first: str, last: str, leading: str) -> str:
+    """A pattern for the numerals over ``first``–``last`` (``leading``–``last`` as the first character) greater than
+    ``text``: more characters, or as many and greater at the first one that differs."""
+    alternatives = [f"[{leading}-{last}][{first}-{last}]{{{len(text)},}}"] + [
+        f"{text[:i]}[{chr(ord(c) + 1)}-{last}][{first}-{last}]{{{len(text) - i - 1}}}"
+        for i, c in enumerate(text) if c != last
+    ]
+    return "|".join(alternatives)
+
+
+@lru_cache(maxsize=256)
+def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
+    """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
+    far cheaper than reading every reference."""
+    rows, columns = _greater(str(row), "0", "9", "1"), _greater(column_letters(column), "A", "Z", "A")
+    return re.compile(rf'<c r="(?:(?:{columns})\d+|[A-Z]+0*(?:{rows}))"'.encode() + FILLED)
+
+
+def _last_filled_row(text: bytes) -> int:
+    """The row of the last filled cell in a chunk of regular tags (0 if none): the last cell, unless it is empty."""
+    end = len(text)
+    while (at := text.rfind(b'<c r="', 0, end)) >= 0:
+        if cell := FILLED_CELL.match(text, at):
+            return int(cell[2])
+        end = at
+    return 0
+
+
+def column_letters(number: int) -> str:
+    """A spreadsheet column's letters: 1 → A, 27 → AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+class _Extent:
+    """The last row and column a sheet's XML reaches with a cell that holds something, fed a chunk at a time.
+
+    A chunk whose row and cell tags are all written as Excel writes them (reference first, no namespace prefix) is
+    read with a few searches: for a filled cell beyond the extent so far (in a well-formed sheet only the first chunk
+    widens it and only the last cell lengthens it), then every reference only when one is found. Any other chunk is
+    read tag by tag, counting a row or cell without a reference as one after the previous, so the result is never
+    less than what calamine lays out. Rows without cells and formatted empty cells (``<c r="F9" s="1"/>``) reach
+    nothing: calamine keeps none of them.
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0
+        self.row_tags = 0
+        self.row = 0  # the current row, and the last column and cell count in it
+        self.column = self.cells_in_row = 0
+
+    def feed(self, text: bytes) -> None:
+        if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
+                or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text))):
+            self._feed_tags(text)
+            return
+        self.rows = max(self.rows, _last_filled_row(text))
+        self._widen(text)
+        # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
+        self.row_tags += text.count(b"<row")
+        last_row = text.rfind(b'<row r="')
+        if last_row >= 0:
+            self.row, self.column, self.cells_in_row = int(ROW_NUMBER.match(text, last_row)[1]), 0, 0
+        last_cell = text.rfind(b'<c r="')
+        if last_cell > last_row:
+            self.column = _column_number(CELL_COLUMN.match(text, last_cell)[1])
+            self.cells_in_row += text.count(b'<c r="', max(last_row, 0))
+
+    def _widen(self, text: bytes) -> None:
+        """Take in the filled cells of a regular chunk beyond the extent so far, searching from one to the next; a
+        chunk that widens it more than a few times (cells out of order) has every reference read instead."""
+        at = 0
+        for _ in range(MAX_WIDENINGS):
+            beyond = _filled_cell_beyond(self.rows, self.columns).search(text, at)
+            if beyond is None:
+                return
+            column, row = FILLED_CELL.match(text, beyond.start()).groups()
+            self.rows, self.columns = max(self.rows, int(row)), max(self.columns, _column_number(column))
+            at = beyond.end()
+        cells = set(FILLED_CELL.findall(text, at)) | {(b"", b"0")}
+        self.rows = max(self.rows, *(int(row) for _, row in cells))
+        self.columns = max(self.columns, *(_column_number(column) for column, _ in cells))
+
+    def _feed_tags(self, text: bytes) -> None:
+        for kind, attributes in ANY_TAG.findall(text):
+            reference = REFERENCE.search(attributes)
+            if reference is None and HAS_REFERENCE.search(attributes):
+                raise damaged(f"a {'row' if kind == b'row' else 'cell'} reference Excel never writes")
+            if kind == b"row":
+                if reference and reference[1]:
+                    raise damaged("a row reference Excel never writes")
+                self.row_tags += 1
+                self.row = int(reference[2]) if reference else self.row + 1
+                self.column = self.cells_in_row = 0
+                continue
+            self.cells_in_row += 1
+            if reference and reference[1]:
+                self.column = _column_number(reference[1].upper())
+                self.rows = max(self.rows, int(reference[2]))
+            else:
+                self.column += 1
+            self.columns = max(self.columns, self.column, self.cells_in_row)
+            self.rows = max(self.rows, self.row, self.row_tags)
+
+
+def check_extent(name: str, rows: int, columns: int, settings: Settings) -> None:
+    """Refuse a sheet reaching past the row, column or cell limit, saying which."""
+    if rows > settings.max_rows:
+        raise too_large(f"Trang '{name}' có hơn {settings.max_rows} dòng (giới hạn)",
+                        f"sheet '{name}' has more than {settings.max_rows} rows, the limit")
+    if columns > settings.max_columns:
+        raise too_large(f"Trang '{name}' có hơn {settings.max_columns} cột (giới hạn)",
+                        f"sheet '{name}' has more than {settings.max_columns} columns, the limit")
+    if rows * columns > settings.max_cells:
+        raise too_large(
+            f"Trang '{name}' trải trên {rows} dòng × {columns} cột, hơn {settings.max_cells} ô (giới hạn)",
+            f"sheet '{name}' spans {rows} rows × {columns} columns, more than {settings.max_cells} cells, the limit",
+        )
+
+
+def _scan(chunks: Iterator[bytes], check: Callable[[int, int], None]) -> tuple[int, int]:
+    """The extent of a sheet's XML; ``check`` sees it grow after every chunk, so a refusal stops the scan early."""
+    extent, tail = _Extent(), b""
+    for chunk in chunks:
+        text = tail + chunk
+        cut = text.rfind(b"<")  # everything before the last "<" is whole tags and text
+        extent.feed(text[:cut] if cut >= 0 else text)
+        tail = text[cut:] if cut >= 0 else b""
+        if len(tail) > MAX_TAG:
+            raise damaged("a tag or cell text longer than any workbook holds")
+        check(extent.rows, extent.columns)
+    extent.feed(tail)
+    check(extent.rows, extent.columns)
+    return extent.rows, extent.columns
+
+
+def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
+    """Every sheet the workbook lists, in its order, with how far it reaches.
+
+    Raises SubmissionError ``too_large`` when the parts declare more than the inflated-size limit in all, or a
+    visible sheet reaches past the row, column or cell limit (``check_extent``); ``not_a_spreadsheet`` when the
+    package is damaged or a part inflates to more than it declares. Reads the file once, holding one chunk of it at
+    a time, and stops at the first refusal.
+    """
+    limit = settings.max_uncompressed_bytes
+    with path.open("rb") as handle:
+        _check_central_directory(handle)
+        try:
+            infos = zipfile.ZipFile(handle).infolist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise damaged("unreadable zip directory") from None
+        declared = sum(info.file_size for info in infos)
+        if declared > limit:
+            raise too_large(
+                f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
+                f"the workbook inflates to {declared // 2**20} MB, over the {limit // 2**20} MB limit",
+            )
+        small = {info.filename: b"".join(_inflated(handle, info)) for info in infos
+                 if info.filename in (WORKBOOK, WORKBOOK_RELATIONS)}
+        listed = _sheets(small)
+        # Sheets are scanned where the workbook says they are, and everything under worksheets/ in any case: a
+        # visible sheet whose part cannot be placed is taken to reach as far as the farthest one.
+        wanted = {part for _, _, part in listed} | {i.filename for i in infos if i.filename.startswith(WORKSHEETS)}
+        names = {part: name for name, visible, part in listed if visible}
+        extents = {}
+        for info in infos:
+            if info.filename in wanted:  # a name twice in the zip: keep the farther reach
+                name = names.get(info.filename)
+                check = partial(check_extent, name, settings=settings) if name else lambda rows, columns: None
+                rows, columns = _scan(_inflated(handle, info), check)
+                before = extents.get(info.filename, (0, 0))
+                extents[info.filename] = (max(rows, before[0]), max(columns, before[1]))
+            elif info.filename not in small:
+                for _ in _inflated(handle, info):  # checked, not kept
+                    pass
+    farthest = (max((r for r, _ in extents.values()), default=0), max((c for _, c in extents.values()), default=0))
+    for name, visible, part in listed:
+        if visible and part not in extents:
+            check_extent(name, *farthest, settings)
+    return [SheetExtent(name, visible, *extents.get(part, farthest)) for name, visible, part in listed]

@@ -1,0 +1,53 @@
+"""Assembles assets, checks, the job, its schedule and sensor for one warehouse, and runs that job in-process."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ingest.settings import Settings
+from orchestration.automation import build_inbox_sensor, build_schedule
+from orchestration.dbt import build_dbt_assets, dbt_resource
+from orchestration.ingest_assets import build_lake_assets
+from orchestration.partitions import every_unit_tags, unit_partitions
+from orchestration.publish_assets import build_publish_asset, published_relations
+from orchestration.quality import build_quality_checks
+from orchestration.resources import warehouse_resource
+
+JOB_NAME = "warehouse"
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    partitions = unit_partitions(settings)
+    dbt_models = build_dbt_assets(settings)
+    quality = build_quality_checks()
+    guarded = sorted({dg.AssetKey([r]) for r in published_relations()} | {s.asset_key for s in quality.check_specs},
+                     key=str)
+    published = build_publish_asset(guarded)
+    job = dg.define_asset_job(
+        JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        # One process for the whole run: dbt, Great Expectations and DuckDB start once, not once per step.
+        executor_def=dg.in_process_executor,
+        description="Ingest → dbt → quality gate → publish. Nightly over every unit; the inbox sensor runs one unit.",
+    )
+    return dg.Definitions(
+        assets=[build_lake_assets(partitions), dbt_models, published],
+        asset_checks=[quality],
+        jobs=[job],
+        schedules=[build_schedule(job, partitions)],
+        sensors=[build_inbox_sensor(job)],
+        resources={"warehouse": warehouse_resource(settings), "dbt": dbt_resource(settings)},
+    )
+
+
+def run_in_process(settings: Settings, instance: dg.DagsterInstance, unit: str | None = None,
+                   log_level: str = "INFO") -> dg.ExecuteInProcessResult:
+    """The warehouse job in this process, as the nightly schedule launches it (every unit) or, with ``unit``, as
+    the inbox sensor does for one unit's new file."""
+    definitions = build_definitions(settings)
+    job = definitions.resolve_job_def(JOB_NAME)
+    scope = {"partition_key": unit} if unit else {"tags": every_unit_tags(unit_partitions(settings))}
+    return job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}}, **scope,
+    )

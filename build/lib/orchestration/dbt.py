@@ -1,0 +1,125 @@
+"""dbt assets: the project is prepared once per process, its models grouped by layer, its tests as asset checks.
+
+dbt sources ``lake.<table>`` get the keys ``lake/<table>`` that the ingest assets materialize, so the lineage graph
+is one piece from inbox to marts. A run's scope and the warehouse's location reach dbt as ``--vars``
+(dbt_project/README.md), never through this process's environment.
+"""
+
+import json
+import sys
+import threading
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from expectations.runner import prepare as prepare_expectations
+from ingest.settings import Settings
+from orchestration.resources import WarehouseResource
+from private_hooks.dagster import PARTITION_NAME_TAG
+from private_hooks.dagster_dbt import FastStartDbtCliResource
+from publishing.charts import prepare as prepare_charts
+
+LAYERS = ("staging", "intermediate", "marts")
+# The dbt installed beside this Python, whatever PATH says (cron, the daemon and `make ui` rarely have the venv on it).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def dbt_vars(settings: Settings, units: list[str]) -> dict[str, Any]:
+    """What a dbt command of this warehouse is told: where the warehouse is, its memory limit, and the units a
+    partition run rebuilds (none: every unit)."""
+    return {"warehouse": str(settings.warehouse), "duckdb_memory_limit": settings.duckdb_memory_limit,
+            "units": units}
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = (p for p in Path(project.project_dir).rglob("*") if project.target_path not in p.parents)
+    return any(p.suffix in (".sql", ".yml", ".csv", ".md") and p.stat().st_mtime > built for p in sources)
+
+
+@cache
+def dbt_project(settings: Settings) -> DbtProject:
+    """The dbt project with a manifest ready, once per process: under ``dagster dev`` dagster-dbt parses it (with the
+    dbt first on PATH, which ``make ui`` makes this virtualenv's), so edits show at once; otherwise ``make install``
+    has parsed it, and it is parsed here only if the manifest is missing or older than a file of the project (a
+    checkout updated without ``make install``)."""
+    parse = ["parse", "--quiet", "--vars", json.dumps(dbt_vars(settings, []))]
+    project = DbtProject(project_dir=settings.dbt_project_dir, profiles_dir=settings.dbt_project_dir,
+                         prepare_project_cli_args=parse)
+    project.prepare_if_dev()
+    if not project.preparer.using_dagster_dev() and _manifest_is_stale(project):
+        dbt = FastStartDbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+        dbt.cli(parse, target_path=project.target_path).wait()
+    return project
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        # Models are named after their relation (the mart `area_indicators` is the table `indicators`), so the
+        # lineage UI shows the names BI tools and the quality gate use. Sources keep `lake/<table>`.
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return dg.AssetKey([dbt_resource_props.get("alias") or dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return next((f for f in folders if f in LAYERS), "marts")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:data-engineering"]
+
+
+def _failed_models(run_results: Path) -> list[str]:
+    """Models or seeds that errored (as opposed to tests that failed, which the quality gate reports)."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return [r["unique_id"] for r in results if r["status"] == "error" and not r["unique_id"].startswith("test.")]
+
+
+def _prepare_later_steps() -> None:
+    """The run process only waits while dbt runs: the quality gate's Great Expectations import and the report's chart
+    engine start meanwhile."""
+    prepare_expectations()
+    prepare_charts()
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    project = dbt_project(settings)
+
+    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=WarehouseTranslator(),
+                name="dbt_models")
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        """``dbt build``: seeds, models and their tests, in dependency order; failing tests block publishing."""
+        settings = warehouse.settings()
+        settings.work_database.parent.mkdir(parents=True, exist_ok=True)
+        # A fixed target folder per warehouse: dbt reuses its partial parse from the last run instead of parsing the
+        # whole project again, and no per-run copy of the manifest piles up.
+        target = settings.warehouse / "work" / "dbt_target"
+        # A run for one unit partition (the inbox sensor's) rebuilds that unit's rows of the per-unit models; any
+        # other run rebuilds everything (dbt_project/macros/run_units.sql).
+        unit = context.run.tags.get(PARTITION_NAME_TAG)
+        context.log.info(f"dbt build, per-unit models for unit {unit} only" if unit else "dbt build, full refresh")
+        threading.Thread(target=_prepare_later_steps, name="prepare-checks-and-report", daemon=True).start()
+        # dbt's unit tests check the models' logic on fixed rows, not the data: `make test` runs them.
+        command = ["build", "--exclude-resource-type", "unit_test", *([] if unit else ["--full-refresh"]),
+                   "--vars", json.dumps(dbt_vars(settings, [unit] if unit else []))]
+        invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
+        yield from invocation.stream()
+        failed = _failed_models(invocation.target_path / "run_results.json")
+        if failed:
+            raise dg.Failure(f"dbt could not build {', '.join(failed)}; see the dbt log above")
+
+    return dbt_models
+
+
+def dbt_resource(settings: Settings) -> DbtCliResource:
+    return FastStartDbtCliResource(project_dir=dbt_project(settings), dbt_executable=DBT_EXECUTABLE)

@@ -1,0 +1,69 @@
+"""The lake assets: each unit partition reads that unit's files from the inbox and writes its Parquet.
+
+Partitions never touch the DuckDB warehouse (dbt is its only writer), so several units can ingest at once.
+Asset keys ``lake/<table>`` are the keys dagster-dbt gives the dbt sources, so lineage runs unbroken from a
+unit's file to the published marts.
+"""
+
+import dagster as dg
+
+from ingest.lake import UNIDENTIFIED
+from ingest.pipeline import ingest_inbox
+from ingest.reference import load_reference
+from orchestration.resources import WarehouseResource
+
+LAKE_TABLES = {
+    "memberships": "Clean memberships (person × body) per submission — personal data, working warehouse only.",
+    "rejected_rows": "Rows that were not accepted, each with a reason code and a Vietnamese message.",
+    "training": "Training and recruitment figures from the optional 'Đào tạo - Tuyển dụng' sheet.",
+    "submissions": "One row per file received, with its status (accepted, quarantined, superseded, …).",
+}
+
+
+def build_lake_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(["lake", table], description=text, group_name="ingest", owners=["team:data-engineering"],
+                         kinds={"polars", "parquet"})
+            for table, text in LAKE_TABLES.items()
+        ],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        can_subset=False,
+        name="lake",
+    )
+    def lake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """Receive the inbox (archive every file) and rebuild the lake for the run's unit partitions."""
+        settings = warehouse.settings()
+        statuses = load_reference(settings.seeds).statuses
+        results = ingest_inbox(settings, context.partition_keys, log=context.log.info)
+        files = [s for r in results for s in r.submissions]
+        problems = [f"{s['file_name']}: {s['status']} — {s['message']}" for s in files
+                    if statuses[s["status"]].needs_attention]
+        for problem in problems:
+            context.log.warning(problem)
+        summary = {
+            "units": dg.MetadataValue.int(len([r for r in results if r.unit_code != UNIDENTIFIED])),
+            "files": dg.MetadataValue.int(len(files)),
+            "rows_accepted": dg.MetadataValue.int(sum(r.rows_accepted for r in results)),
+            "rows_rejected": dg.MetadataValue.int(sum(r.rows_rejected for r in results)),
+            "lake": dg.MetadataValue.path(str(settings.lake)),
+        }
+        feedback = sorted({s["feedback_file"] for s in files if s["feedback_file"]})
+        yield dg.MaterializeResult(asset_key=["lake", "memberships"], metadata=summary)
+        yield dg.MaterializeResult(asset_key=["lake", "rejected_rows"], metadata={
+            "rows_rejected": summary["rows_rejected"],
+            "feedback_files": dg.MetadataValue.md("\n".join(f"- `{settings.feedback / f}`" for f in feedback)
+                                                  or "none"),
+        })
+        yield dg.MaterializeResult(asset_key=["lake", "training"])
+        yield dg.MaterializeResult(asset_key=["lake", "submissions"], metadata={
+            "files": summary["files"],
+            "by_status": dg.MetadataValue.json(
+                {status: sum(1 for s in files if s["status"] == status)
+                 for status in sorted({s["status"] for s in files})}
+            ),
+            "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
+        })
+
+    return lake

@@ -1,0 +1,66 @@
+"""The quality gate: Great Expectations suites as blocking asset checks on the dbt models they guard.
+
+All suites run in one step, so GX is imported once and the warehouse is opened once. A failing expectation of
+severity ``error`` fails its check with ERROR severity, and the publish asset does not run; ``warn`` expectations
+(a district that has not reported, a quarantined file) show in the UI without blocking.
+"""
+
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import duckdb
+
+from expectations import load_suites, validate, write_report
+from orchestration.resources import WarehouseResource
+
+EXAMPLES_SHOWN = 5
+
+
+def _check_name(suite_name: str) -> str:
+    return f"gx_{suite_name}"
+
+
+def _metadata(result, report_path) -> dict:
+    failed = [o for o in result.results if not o.success]
+    return {
+        "suite": result.suite,
+        "expectations": dg.MetadataValue.int(len(result.results)),
+        "failed": dg.MetadataValue.md(
+            "\n".join(
+                f"- **{o.severity}** `{o.type}` on `{o.column}` — observed {o.observed}; examples "
+                f"{o.examples[:EXAMPLES_SHOWN]} ({o.why})"
+                for o in failed
+            ) or "none"
+        ),
+        "report": dg.MetadataValue.url(report_path.as_uri()),
+    }
+
+
+def build_quality_checks() -> dg.AssetChecksDefinition:
+    suites = load_suites()
+    specs = [
+        dg.AssetCheckSpec(_check_name(s.name), asset=dg.AssetKey([s.table]), blocking=True,
+                          description=f"Great Expectations suite '{s.name}' on {s.table}")
+        for s in suites
+    ]
+
+    @dg.multi_asset_check(specs=specs, name="great_expectations")
+    def great_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        settings = warehouse.settings()
+        params = {"max_reject_share": settings.max_reject_share}
+        with duckdb.connect(str(settings.work_database), read_only=True) as con:
+            results = [validate(suite, con, params) for suite in suites]
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        report = write_report(results, settings.quality / f"validation_{stamp}_{context.op_execution_context.run_id[:8]}.html")
+        for suite, result in zip(suites, results):
+            warnings_only = result.success and any(not o.success for o in result.results)
+            yield dg.AssetCheckResult(
+                check_name=_check_name(suite.name),
+                asset_key=dg.AssetKey([suite.table]),
+                passed=result.success and not warnings_only,
+                severity=dg.AssetCheckSeverity.WARN if result.success else dg.AssetCheckSeverity.ERROR,
+                metadata=_metadata(result, report),
+            )
+
+    return great_expectations

@@ -1,0 +1,103 @@
+"""Write-audit-publish, the publish half: build a release where no reader looks, then swap it in atomically.
+
+``<warehouse>/published`` is a symbolic link to ``<warehouse>/releases/<id>/``. A release is complete before the link
+moves, and the link moves with one ``rename`` (atomic on POSIX), so a BI tool opening ``published/warehouse.duckdb``
+gets the old release or the new one, never half of either. A reader that still holds the old file open keeps reading
+it; the two previous releases are kept for such readers and for rollback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from publishing.report import render_report
+
+# Published table → (relation in the working warehouse, sort order that makes output files reproducible).
+PUBLISHED_TABLES = {
+    "indicators": ("indicators", "area_level, area_code, as_of_date, body_code, indicator_code"),
+    "ethnicity_composition": ("ethnicity_composition", "area_level, area_code, as_of_date, body_code, ethnic_code"),
+    "training_recruitment": ("training_recruitment", "area_code, year, metric_code"),
+    "submissions": ("submissions", "received_at, file_name, sha256"),
+    "units": ("units", "unit_code"),
+}
+RELEASES_KEPT = 3
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+    row_counts: dict[str, int]
+
+
+def _release_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+
+
+def build_release(work_database: Path, releases: Path) -> Release:
+    """A complete release folder: warehouse.duckdb (published tables only), parquet/<table>.parquet, report.html."""
+    target = releases / _release_id()
+    (target / "parquet").mkdir(parents=True)
+    try:
+        return Release(target, _fill(target, work_database))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _fill(target: Path, work_database: Path) -> dict[str, int]:
+    counts = {}
+    with duckdb.connect(str(target / "warehouse.duckdb")) as con:
+        con.execute(f"ATTACH '{work_database}' AS work (READ_ONLY)")
+        for table, (relation, order) in PUBLISHED_TABLES.items():
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM work.main.{relation} ORDER BY {order}")
+            con.execute(f"COPY {table} TO '{target / 'parquet' / f'{table}.parquet'}' (FORMAT parquet)")
+            counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        con.execute("DETACH work")
+        (target / "report.html").write_text(render_report(con), encoding="utf-8")
+        con.execute("CHECKPOINT")
+    return counts
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def swap_in(release: Release, published: Path) -> None:
+    """Point ``published`` at ``release`` with one atomic rename, then prune old releases."""
+    # The release on disk before the link moves to it, and the link after: a power cut, too, leaves the old release
+    # published or the new one, whole.
+    for path in [*release.path.rglob("*"), release.path, release.path.parent]:
+        _fsync(path)
+    link = published.with_name(f".{published.name}.{os.getpid()}.link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(release.path, published.parent), target_is_directory=True)
+    if published.is_dir() and not published.is_symlink():
+        # A folder left by an older layout: move it aside so the link can take its place.
+        published.rename(published.with_name(f"{published.name}.old-{_release_id()}"))
+    os.replace(link, published)
+    _fsync(published.parent)
+    _prune(release.path.parent, keep={release.path.name})
+
+
+def _prune(releases: Path, keep: set[str]) -> None:
+    ordered = sorted(p for p in releases.iterdir() if p.is_dir())
+    for old in ordered[:-RELEASES_KEPT]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(work_database: Path, warehouse: Path) -> Release:
+    """Build a release from the working warehouse and make it the published one."""
+    release = build_release(work_database, warehouse / "releases")
+    swap_in(release, warehouse / "published")
+    return release

@@ -1,0 +1,349 @@
+"""Roster forms as district offices really fill them in: the writers behind the demo inbox and test fixtures.
+
+A ``Roster`` holds what the clerk typed (names, spellings, dates as written); a ``Layout`` says what the office's
+form looks like (file format, header spellings, a split Nam/Nữ birth column, legacy TCVN3 fonts, a signature block,
+…). ``write_roster`` puts the two together in one file, the same bytes for the same input.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import xlsxwriter
+import xlwt
+
+from ingest.tcvn3 import encode_tcvn3
+
+ROSTER_SHEET = "Danh sách"
+TRAINING_SHEET = "Đào tạo - Tuyển dụng"
+COVER_SHEET = "Hướng dẫn"
+HEADING = "DANH SÁCH CÁN BỘ LÃNH ĐẠO, QUẢN LÝ VÀ CÁN BỘ, CÔNG CHỨC CẤP XÃ"
+COVER_LINES = (
+    "HƯỚNG DẪN LẬP DANH SÁCH (Đề án 457)",
+    "1. Mỗi cán bộ ghi trên một dòng, ghi đủ họ tên và ngày sinh theo lý lịch.",
+    "2. Cột đối tượng ghi: UV BCH, UV BTV, Trưởng phòng, Phó trưởng phòng, Cán bộ cấp xã, Công chức cấp xã.",
+    "3. Số liệu tính đến ngày Đại hội; gửi về Ban Tổ chức Tỉnh ủy theo đúng thời hạn.",
+)
+GENDER_WORDS = {"nam_nu": ("Nam", "Nữ"), "upper": ("NAM", "NỮ"), "lower": ("nam", "nữ"), "mf": ("M", "F")}
+LAYOUT_CHOICES = {
+    "fmt": ("xlsx", "xls", "csv"),
+    "birth_columns": ("single", "split"),
+    "date_style": ("excel", "dmy", "iso", "year"),
+    "encoding": ("nfc", "nfd", "tcvn3"),
+    "headers": ("full", "short"),
+    "date_title": ("ngay", "plain"),
+    "bodies_per_row": ("joined", "one_per_row"),
+    "gender_style": tuple(GENDER_WORDS),
+}
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+# New style puts the tone on the main vowel (hòa, thủy); old offices still write hoà, thuỷ: in an open syllable
+# "oa", "oe", "uy" carry it on the second letter.
+NEW_TONE = re.compile(rf"(?i)(o)([{TONES}])([ae])(?![\w\u0300-\u036f])|(u)([{TONES}])(y)(?![\w\u0300-\u036f])")
+
+Cell = str | int | date | None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person as the clerk wrote them; ``birth`` is text when it is no date ("31/02/1980"), gender may be
+    missing (None), ``bodies`` holds the clerk's spellings ("UV BCH Đảng bộ", "Phó phòng")."""
+
+    full_name: str
+    birth: date | int | str
+    gender: str | None
+    ethnicity: str
+    bodies: tuple[str, ...]
+    term: str = ""
+    education: str = ""
+    political_theory: str = ""
+    position: str = ""
+    organisation: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Roster:
+    unit_title: str  # what follows "Đơn vị:" ("Huyện Cao Lộc", "TP. Lạng Sơn", "183")
+    as_of: date
+    people: tuple[Person, ...]
+    training: tuple[tuple[int, str, str], ...] = ()  # (year, content, number as written)
+    signers: tuple[str, str] = ("", "")  # who prepared the list, who signed for the unit
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a form looks.
+
+    fmt: xlsx | xls (Excel 97-2003) | csv. birth_columns: single (birth + "Giới tính") | split (merged "Ngày,
+    tháng, năm sinh" over "Nam" | "Nữ", the date under the person's sex). date_style: excel (date cells; a CSV gets
+    dd/mm/yyyy, as Excel exports them) | dmy (text, zero padding on alternate rows) | iso | year. encoding: nfc |
+    nfd | tcvn3 (every text cell). headers: full ("Họ và tên", "Đối tượng", …, with STT) | short ("Họ tên",
+    "Nhóm chức danh", "NK", "LLCT", no STT). title_block: "Đơn vị: …" and the as-of date above the header (without
+    it the file name must say ``<code>_<yyyy-mm-dd>``). date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain
+    "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
+    column_numbers: a 1 | 2 | 3 … row under the header. footer: totals row and signature block. cover_sheet: an
+    instructions sheet first. old_tone_marks: "Uỷ", "hoà". gender_style: Nam/Nữ, NAM/NỮ, nam/nữ or M/F.
+    csv_bom: a UTF-8 byte order mark at the start of a CSV.
+    """
+
+    fmt: str = "xlsx"
+    birth_columns: str = "single"
+    date_style: str = "excel"
+    encoding: str = "nfc"
+    headers: str = "full"
+    title_block: bool = True
+    date_title: str = "ngay"
+    bodies_per_row: str = "joined"
+    column_numbers: bool = False
+    footer: bool = False
+    cover_sheet: bool = False
+    old_tone_marks: bool = False
+    gender_style: str = "nam_nu"
+    body_separator: str = ", "
+    csv_bom: bool = True
+
+    def __post_init__(self) -> None:
+        for name, allowed in LAYOUT_CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"Layout.{name}={getattr(self, name)!r}; allowed: {', '.join(allowed)}")
+
+
+@dataclass
+class Grid:
+    """One sheet before it becomes a file: rows of cells, merged ranges (r1, c1, r2, c2), bold rows."""
+
+    rows: list[list[Cell]]
+    merges: list[tuple[int, int, int, int]]
+    bold: set[int]
+    widths: list[int]
+
+
+def _columns(layout: Layout) -> list[tuple[str, str, int]]:
+    """(role, header, width) of each roster column, left to right."""
+    full = layout.headers == "full"
+    birth = "Ngày, tháng, năm sinh" if full else "Năm sinh" if layout.date_style == "year" else "Ngày sinh"
+    columns = [("row_number", "STT", 5)] if full else []
+    columns.append(("full_name", "Họ và tên" if full else "Họ tên", 24))
+    if layout.birth_columns == "split":
+        columns += [("birth_M", "Nam", 12), ("birth_F", "Nữ", 12)]
+    else:
+        columns += [("birth", birth, 12), ("gender", "Giới tính", 8)]
+    return columns + [
+        ("ethnicity", "Dân tộc", 10), ("body", "Đối tượng" if full else "Nhóm chức danh", 24),
+        ("term", "Nhiệm kỳ" if full else "NK", 12),
+        ("education", "Trình độ chuyên môn" if full else "Chuyên môn", 14),
+        ("political_theory", "Lý luận chính trị" if full else "LLCT", 12),
+        ("position", "Chức vụ", 30), ("organisation", "Cơ quan, đơn vị", 26), ("note", "Ghi chú", 10),
+    ]
+
+
+def _birth(birth: date | int | str, style: str, row: int) -> Cell:
+    if not isinstance(birth, date):
+        return birth
+    if style == "year":
+        return birth.year
+    if style == "iso":
+        return birth.isoformat()
+    if style == "dmy":  # typed by hand: the zero padding comes and goes
+        return f"{birth:%d/%m/%Y}" if row % 2 else f"{birth.day}/{birth.month}/{birth.year}"
+    return birth
+
+
+def _typed(value: Cell) -> Cell:
+    """What Excel keeps of a typed value: digits become a number, an empty cell stays empty."""
+    if isinstance(value, str):
+        return None if value == "" else int(value) if value.isascii() and value.isdigit() else value
+    return value
+
+
+def _person_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[Cell]]:
+    rows = []
+    for person in roster.people:
+        groups = [(b,) for b in person.bodies] if layout.bodies_per_row == "one_per_row" else [person.bodies]
+        for bodies in groups:
+            birth = _birth(person.birth, layout.date_style, len(rows))
+            if layout.birth_columns == "split" and person.gender is None:
+                raise ValueError(f"{person.full_name!r}: split Nam/Nữ birth columns need the gender")
+            words = dict(zip("MF", GENDER_WORDS[layout.gender_style]))
+            values = {
+                "row_number": len(rows) + 1, "full_name": person.full_name, "birth": birth,
+                f"birth_{person.gender}": birth, "gender": words.get(person.gender),
+                "ethnicity": person.ethnicity, "body": layout.body_separator.join(bodies), "term": person.term,
+                "education": person.education, "political_theory": person.political_theory,
+                "position": person.position, "organisation": person.organisation, "note": person.note,
+            }
+            rows.append([_typed(values.get(role)) for role in roles])
+    return rows
+
+
+def _title_rows(roster: Roster, layout: Layout, width: int) -> list[list[Cell]]:
+    as_of = f"{roster.as_of:%d/%m/%Y}"
+    as_of_text = f"(Tính đến ngày {as_of})" if layout.date_title == "ngay" else f"Tính đến {as_of}"
+    lines = ["ĐẢNG CỘNG SẢN VIỆT NAM", HEADING, f"Đơn vị: {roster.unit_title}", as_of_text, None]
+    return [[line] + [None] * (width - 1) for line in lines]
+
+
+def _footer_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[Cell]]:
+    lead, name, right = 0, roles.index("full_name"), roles.index("position")
+    signed = roster.as_of + timedelta(days=5)
+    head = ("TM. BAN THƯỜNG VỤ", "PHÓ BÍ THƯ") if layout.headers == "full" else ("THỦ TRƯỞNG ĐƠN VỊ", None)
+    lines = [
+        {lead: f"Tổng cộng: {len(roster.people)} người"}, {},
+        {right: f"Lạng Sơn, ngày {signed.day} tháng {signed.month} năm {signed.year}"},
+        {name: "Người lập biểu", right: head[0]}, {right: head[1]}, {}, {},
+        {name: roster.signers[0] or None, right: roster.signers[1] or None},
+    ]
+    return [[cells.get(i) for i in range(len(roles))] for cells in lines]
+
+
+def _roster_grid(roster: Roster, layout: Layout) -> Grid:
+    """The roster sheet: title block, header (one row, or two with merges for split Nam/Nữ), people, footer."""
+    columns = _columns(layout)
+    roles = [role for role, _, _ in columns]
+    width = len(columns)
+    rows = _title_rows(roster, layout, width) if layout.title_block else []
+    merges = [(r, 0, r, width - 1) for r in range(len(rows) - 1)]
+    bold = set(range(len(rows)))
+    top = len(rows)
+    if layout.birth_columns == "split":
+        born = roles.index("birth_M")
+        rows.append([h if role != "birth_F" else None for role, h, _ in columns])
+        rows.append([h if role.startswith("birth_") else None for role, h, _ in columns])
+        rows[top][born] = "Ngày, tháng, năm sinh"
+        merges += [(top, c, top + 1, c) for c in range(width) if c not in (born, born + 1)]
+        merges.append((top, born, top, born + 1))
+    else:
+        rows.append([h for _, h, _ in columns])
+    bold |= set(range(top, len(rows)))
+    if layout.column_numbers:
+        rows.append(list(range(1, width + 1)))
+    rows += _person_rows(roster, layout, roles)
+    if layout.footer:
+        bold.add(len(rows))
+        rows += _footer_rows(roster, layout, roles)
+    return Grid(rows, merges, bold, [w for _, _, w in columns])
+
+
+def _training_grid(roster: Roster) -> Grid:
+    rows = [["Năm", "Nội dung", "Số lượng"]]
+    rows += [[year, content, _typed(value)] for year, content, value in roster.training]
+    return Grid(rows, [], {0}, [8, 60, 12])
+
+
+def _cover_grid() -> Grid:
+    return Grid([[line] for line in COVER_LINES], [], {0}, [100])
+
+
+def _text(layout: Layout):
+    def text(value: str) -> str:
+        if layout.old_tone_marks:
+            swapped = NEW_TONE.sub(lambda m: "".join(g for g in (m[1], m[3], m[2], m[4], m[6], m[5]) if g),
+                                   unicodedata.normalize("NFD", value))
+            value = unicodedata.normalize("NFC", swapped)
+        if layout.encoding == "nfd":
+            return unicodedata.normalize("NFD", value)
+        return encode_tcvn3(value) if layout.encoding == "tcvn3" else value
+
+    return text
+
+
+def _encoded(grid: Grid, layout: Layout) -> Grid:
+    text = _text(layout)
+    rows = [[text(v) if isinstance(v, str) else v for v in row] for row in grid.rows]
+    return Grid(rows, grid.merges, grid.bold, grid.widths)
+
+
+def _covered(grid: Grid) -> set[tuple[int, int]]:
+    """Cells inside merged ranges other than their top-left, which Excel leaves empty."""
+    return {(r, c) for r1, c1, r2, c2 in grid.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {
+        (r1, c1) for r1, c1, _, _ in grid.merges
+    }
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, Grid]], created: datetime) -> None:
+    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(str(path), options) as book:
+        book.set_properties({"created": created, "author": "Văn phòng", "title": HEADING})  # fixed: same bytes
+        plain, strong = book.add_format({"text_wrap": True, "valign": "vcenter"}), book.add_format(
+            {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter"})
+        day = book.add_format({"num_format": "dd/mm/yyyy", "align": "center"})
+        for name, grid in sheets:
+            sheet = book.add_worksheet(name)
+            for c, width in enumerate(grid.widths):
+                sheet.set_column(c, c, width)
+            for r1, c1, r2, c2 in grid.merges:
+                sheet.merge_range(r1, c1, r2, c2, grid.rows[r1][c1] or "", strong)
+            skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
+            for r, row in enumerate(grid.rows):
+                style = strong if r in grid.bold else plain
+                for c, value in enumerate(row):
+                    if value is None or (r, c) in skip:
+                        continue
+                    if isinstance(value, date):
+                        sheet.write_datetime(r, c, value, day)
+                    elif isinstance(value, int):
+                        sheet.write_number(r, c, value, style)
+                    else:
+                        sheet.write_string(r, c, value, style)
+
+
+def _write_xls(path: Path, sheets: list[tuple[str, Grid]]) -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    plain = xlwt.easyxf("align: wrap on, vert centre")
+    strong = xlwt.easyxf("font: bold on; align: wrap on, vert centre, horiz centre")
+    day = xlwt.easyxf("align: horiz centre", num_format_str="dd/mm/yyyy")
+    for name, grid in sheets:
+        sheet = book.add_sheet(name)
+        for c, width in enumerate(grid.widths):
+            sheet.col(c).width = 256 * width
+        for r1, c1, r2, c2 in grid.merges:
+            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1] or "", strong)
+        skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if value is not None and (r, c) not in skip:
+                    sheet.write(r, c, value, day if isinstance(value, date) else strong if r in grid.bold else plain)
+    book.save(str(path))
+
+
+def _write_csv(path: Path, grid: Grid, bom: bool) -> None:
+    def text(value: Cell) -> str:
+        return "" if value is None else f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([text(v) for v in row] for row in grid.rows)
+
+
+def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
+    """Write ``roster`` in ``layout`` to ``path`` and return ``path``.
+
+    A CSV holds one sheet, so a roster with training lines or a layout with a cover sheet cannot be a CSV
+    (ValueError), as can't a person without gender in split Nam/Nữ columns.
+    """
+    sheets = [(ROSTER_SHEET, _roster_grid(roster, layout))]
+    if layout.cover_sheet:
+        sheets.insert(0, (COVER_SHEET, _cover_grid()))
+    if roster.training:
+        sheets.append((TRAINING_SHEET, _training_grid(roster)))
+    if layout.fmt == "csv" and len(sheets) > 1:
+        raise ValueError("a CSV holds one sheet: no cover sheet or training sheet")
+    sheets = [(name, _encoded(grid, layout)) for name, grid in sheets]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if layout.fmt == "xlsx":
+        _write_xlsx(path, sheets, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
+    elif layout.fmt == "xls":
+        _write_xls(path, sheets)
+    else:
+        _write_csv(path, sheets[0][1], layout.csv_bom)
+    return path
+
+
+def layout_options() -> dict[str, tuple]:
+    """Every value each Layout field can take (booleans both ways), for tests that check coverage."""
+    return {f.name: LAYOUT_CHOICES.get(f.name, (False, True)) for f in fields(Layout) if f.name != "body_separator"}
