@@ -178,7 +178,7 @@ def _resolve_kwargs(spec: ExpectationSpec, con: duckdb.DuckDBPyConnection, param
 
 
 def prepare() -> None:
-    """Import Great Expectations and make its context now (seconds), e.g. in a thread while the process waits for
+    """Import Great Expectations and make its context now, e.g. in a thread while the process waits for
     something else; validations reuse them."""
     _batch_definition()
 

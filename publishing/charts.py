@@ -12,7 +12,7 @@ VI_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency
 
 
 def prepare() -> None:
-    """Start vl-convert's JavaScript engine now (half a second), e.g. in a thread while the process waits for
+    """Start vl-convert's JavaScript engine now, e.g. in a thread while the process waits for
     something else; the first chart would start it otherwise."""
     vlc.get_themes()
 

@@ -223,7 +223,7 @@ def _spaces(megabytes: int) -> tuple[bytes, int]:
     """``megabytes`` MB of spaces inside sheetData, deflated (about 1 KB per MB), and the crc of what it inflates to.
 
     Each MB is deflated alone after a full flush, so every one compresses to the same bytes and the stream is one
-    piece repeated; the crc still has to go over every inflated byte (about a second for 2.5 GB).
+    piece repeated; the crc still has to go over every inflated byte.
     """
     block = b" " * (1 << 20)
     packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)

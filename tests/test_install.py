@@ -7,6 +7,7 @@ so the project's modules (and the seeds the demo reads) can only come from the w
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,8 +29,11 @@ def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("installed")
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir",
-         root / "wheels", REPO, cwd=root)
+    # pip builds in the source folder: a copy keeps build/ and *.egg-info out of the checkout.
+    source = root / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "data", "target", "logs", "build", "*.egg-info", "work", ".dagster_home", "__pycache__"))
+    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", root / "wheels", source, cwd=root)
     venv = root / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=root)
     python = venv / "bin" / "python"
