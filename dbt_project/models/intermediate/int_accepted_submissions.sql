@@ -14,8 +14,10 @@ with accepted as (
             partition by unit_code, as_of_date
             order by received_at desc, sha256
         ) as received_rank
-    from {{ ref('stg_submissions') }}
-    where status in ('accepted', 'accepted_with_rejects')
+    from {{ ref('stg_submissions') }} as submissions
+    inner join {{ ref('submission_statuses') }} as statuses
+        on statuses.status = submissions.status
+    where statuses.is_accepted
       and unit_code is not null
       and as_of_date is not null
 ),
