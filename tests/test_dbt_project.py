@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -25,33 +26,11 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingest.lake import SCHEMAS as LAKE_SCHEMAS
+
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
-DBT = REPO / ".venv" / "bin" / "dbt"
-
-LAKE_SCHEMAS = {
-    "memberships": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
-        "person_key": pl.String, "full_name": pl.String, "birth_date": pl.Date, "birth_year": pl.Int32,
-        "age_years": pl.Int32, "gender": pl.String, "ethnic_code": pl.String, "body_code": pl.String,
-        "term": pl.String, "education_code": pl.String, "political_theory_code": pl.String,
-        "position": pl.String, "organisation": pl.String,
-    },
-    "rejected_rows": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "sheet_name": pl.String,
-        "source_row": pl.Int32, "reason_code": pl.String, "message": pl.String,
-    },
-    "training": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
-        "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64,
-    },
-    "submissions": {
-        "file_name": pl.String, "sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date,
-        "received_at": pl.Datetime("us"), "status": pl.String, "rows_total": pl.Int32, "rows_accepted": pl.Int32,
-        "rows_rejected": pl.Int32, "message": pl.String, "feedback_file": pl.String,
-    },
-}
-
+DBT = Path(sys.executable).parent / "dbt"  # the dbt installed beside this Python, as orchestration runs it
 
 @dataclass(frozen=True)
 class Submission:
@@ -164,14 +143,18 @@ def write_test_lake(lake: Path) -> None:
                     [training(QUARANTINED_181, 2024, "training_participations", 999)])
 
 
-def run_dbt(warehouse: Path, *args: str, succeeds: bool = True, units: str = "") -> subprocess.CompletedProcess:
+def run_dbt(warehouse: Path, *args: str, succeeds: bool = True,
+            units: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse` (``units``: a partition
-    run's CADRE_DBT_UNITS)."""
+    run's units). The run's scope reaches dbt as --vars only, as orchestration passes it: no CADRE_* variable is
+    left in its environment."""
     (warehouse / "work").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "CADRE_DBT_UNITS": units}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CADRE_")},
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    run_vars = {"warehouse": str(warehouse), "units": list(units), "duckdb_memory_limit": "1GB"}
     command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-               "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs")]
+               "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs"),
+               "--vars", json.dumps(run_vars)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert (result.returncode == 0) == succeeds, result.stdout[-6000:] + result.stderr[-2000:]
     return result
@@ -352,7 +335,7 @@ def test_a_partition_run_rebuilds_its_unit_to_what_a_full_build_gives(warehouse:
     ]
     for change in changes:
         change(partial / "lake")
-        run_dbt(partial, "build", "--exclude-resource-type", "unit_test", units="180")
+        run_dbt(partial, "build", "--exclude-resource-type", "unit_test", units=("180",))
         shutil.rmtree(full, ignore_errors=True)
         shutil.copytree(partial / "lake", full / "lake")
         run_dbt(full, "build", "--exclude-resource-type", "unit_test", "--full-refresh")

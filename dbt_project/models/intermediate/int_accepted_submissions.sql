@@ -3,7 +3,7 @@
 -- ever slips.
 with accepted as (
     select
-        sha256 as submission_sha256,
+        submissions.submission_sha256,
         unit_code,
         as_of_date,
         received_at,
@@ -12,7 +12,7 @@ with accepted as (
         rows_rejected,
         row_number() over (
             partition by unit_code, as_of_date
-            order by received_at desc, sha256
+            order by received_at desc, submission_sha256
         ) as received_rank
     from {{ ref('stg_submissions') }} as submissions
     inner join {{ ref('submission_statuses') }} as statuses
