@@ -2,7 +2,7 @@
 
 The lake below follows docs/lake-contract.md. Units and what each one proves:
 
-- 178 (TP Lạng Sơn), 2024-12-31, accepted: party committee of 41 with 17 women (one woman listed twice);
+- 178 (TP Lạng Sơn), 2024-12-31, accepted: party committee of 41 with 17 women;
   department heads and deputies where one person is both. A superseded file for the same date (41 women) and a
   duplicate of the accepted file must not count. 2024-06-30, accepted: an earlier roster of the same period, left out
   of the province. 2019-12-31, accepted: the previous period (10 women of 40).
@@ -109,7 +109,6 @@ def write_test_lake(lake: Path) -> None:
                              ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
 
     committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
-    listed_twice = {**committee[0], "source_row": 99}
     head_and_deputy = {"person_key": "178-manager-both", "gender": "F"}
     department = (
         members(ACCEPTED_178, "department_head", 2, 0, first_row=60, prefix="178-head-")
@@ -117,7 +116,7 @@ def write_test_lake(lake: Path) -> None:
     )
     department[0].update(head_and_deputy)
     department[2].update(head_and_deputy)
-    write_lake_file(lake, "memberships", "178", ACCEPTED_178.sha256, committee + [listed_twice] + department)
+    write_lake_file(lake, "memberships", "178", ACCEPTED_178.sha256, committee + department)
     write_lake_file(lake, "memberships", "178", SUPERSEDED_178.sha256,
                     members(SUPERSEDED_178, "party_committee", 41, 41, term=TERM))
     write_lake_file(lake, "memberships", "178", MID_YEAR_178.sha256,
@@ -224,8 +223,26 @@ def test_change_is_against_the_previous_period(warehouse: Path) -> None:
 
 
 @pytest.mark.slow
-def test_person_listed_twice_counts_once(warehouse: Path) -> None:
-    assert indicator(warehouse, "178", 2024)["denominator"] == 41
+def test_a_person_listed_twice_in_a_body_fails_the_build(warehouse: Path, tmp_path: Path) -> None:
+    """Ingest rejects the second listing (duplicate_membership); dbt asserts it instead of removing it again."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
+    write_lake_file(copy / "lake", "memberships", "178", ACCEPTED_178.sha256,
+                    committee + [{**committee[0], "source_row": 99}])
+    result = run_dbt(copy, "test", "--select", "stg_memberships", succeeds=False)
+    assert "Failure in test stg_memberships_one_row_per_person_and_body" in result.stdout, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_two_accepted_files_for_one_unit_and_as_of_date_fail_the_build(warehouse: Path, tmp_path: Path) -> None:
+    """Ingest accepts the latest file of a unit and as-of date and supersedes the others; dbt does not choose again."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    write_submissions(copy / "lake", [ACCEPTED_178, replace(SUPERSEDED_178, status="accepted"), DUPLICATE_178,
+                                      MID_YEAR_178, PREVIOUS_178, ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
+    result = run_dbt(copy, "build", "--select", "int_accepted_submissions", succeeds=False)
+    assert "Failure in test one_accepted_submission_per_unit_and_as_of" in result.stdout, result.stdout[-3000:]
 
 
 @pytest.mark.slow
