@@ -1,5 +1,6 @@
 -- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived body
--- department_managers, with the flag behind each indicator. Rebuilt per unit in a partition run (macros/run_units.sql).
+-- department_managers, with the flag behind each indicator (is_<indicator_code>, macros/indicator_rules.sql).
+-- Rebuilt per unit in a partition run (macros/run_units.sql).
 -- Ingest keeps one row per person and body in a file (a repeat is rejected as duplicate_membership); the test
 -- stg_memberships_one_row_per_person_and_body asserts it.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
@@ -82,11 +83,9 @@ select
     m.ethnic_code,
     m.education_code,
     m.political_theory_code,
-    coalesce(m.gender = 'F', false) as is_female,
-    coalesce({{ is_under_40('m.age_years') }}, false) as is_under_40,
-    coalesce(ethnic_groups.is_ethnic_minority, false) as is_ethnic_minority,
-    coalesce(education_levels.is_university_plus, false) as is_university_plus,
-    coalesce(political_theory_levels.is_advanced, false) as is_advanced_political_theory
+    {%- for indicator_code, rule in indicator_rules().items() %}
+    coalesce({{ rule }}, false) as is_{{ indicator_code }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from all_memberships as m
 left join {{ ref('ethnic_groups') }} as ethnic_groups
     on ethnic_groups.ethnic_code = m.ethnic_code
