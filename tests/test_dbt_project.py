@@ -284,8 +284,18 @@ def test_submissions_mart_lists_every_file_in_contract_order(warehouse: Path) ->
         warehouse, "select column_name from information_schema.columns where table_name = 'submissions' "
                    "and table_schema = 'main' order by ordinal_position")]
     assert columns == ["file_name", "sha256", "area_code", "as_of_date", "received_at", "status", "rows_total",
-                       "rows_accepted", "rows_rejected", "message", "feedback_file"]
+                       "rows_accepted", "rows_rejected", "message", "feedback_file", "status_name", "needs_attention"]
     assert query(warehouse, "select count(*) from submissions") == [(8,)]
+
+
+@pytest.mark.slow
+def test_submissions_mart_names_each_status_and_flags_what_needs_attention(warehouse: Path) -> None:
+    rows = query(warehouse, "select distinct status, status_name, needs_attention from submissions order by status")
+    assert rows == [
+        ("accepted", "Đã chấp nhận", False), ("accepted_with_rejects", "Đã chấp nhận, có dòng bị loại", False),
+        ("duplicate", "Trùng lặp", False), ("quarantined", "Tạm giữ", True), ("rejected", "Từ chối", True),
+        ("superseded", "Đã được thay thế", False),
+    ]
 
 
 @pytest.mark.slow
@@ -299,7 +309,15 @@ def test_indicators_columns_and_types_are_the_contract(warehouse: Path) -> None:
         ("value_pct", "DOUBLE"), ("previous_as_of_date", "DATE"), ("previous_value_pct", "DOUBLE"),
         ("change_pp", "DOUBLE"), ("target_pct", "DOUBLE"), ("meets_target", "BOOLEAN"),
         ("rows_rejected", "INTEGER"), ("units_reporting", "INTEGER"), ("units_expected", "INTEGER"),
+        ("indicator_name", "VARCHAR"), ("indicator_sort_order", "INTEGER"), ("body_sort_order", "INTEGER"),
     ]
+
+
+@pytest.mark.slow
+def test_indicators_carry_the_names_and_orders_of_the_seeds(warehouse: Path) -> None:
+    row = indicator(warehouse, "178", 2024, body="department_managers", indicator_code="under_40")
+    assert (row["indicator_name"], row["indicator_sort_order"], row["body_sort_order"]) == (
+        "Tỷ lệ dưới 40 tuổi", 2, 5)
 
 
 @pytest.mark.slow

@@ -91,10 +91,16 @@ select
     end as meets_target,
     area_rows.rows_rejected,
     area_rows.units_reporting,
-    area_rows.units_expected
+    area_rows.units_expected,
+    -- appended to the published contract: names and orders for the report and BI, so they need no seed
+    indicators.indicator_name,
+    indicators.sort_order as indicator_sort_order,
+    bodies.sort_order as body_sort_order
 from area_rows
 inner join {{ ref('bodies') }} as bodies
     on bodies.body_code = area_rows.body_code
+inner join {{ ref('indicators') }} as indicators
+    on indicators.indicator_code = area_rows.indicator_code
 left join previous_dates
     on previous_dates.area_level = area_rows.area_level
    and previous_dates.area_code = area_rows.area_code
