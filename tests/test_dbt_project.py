@@ -230,7 +230,8 @@ def test_a_person_listed_twice_in_a_body_fails_the_build(warehouse: Path, tmp_pa
     committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
     write_lake_file(copy / "lake", "memberships", "178", ACCEPTED_178.sha256,
                     committee + [{**committee[0], "source_row": 99}])
-    result = run_dbt(copy, "test", "--select", "stg_memberships", succeeds=False)
+    # build, not only test: the copy's staging view must read the copy's lake
+    result = run_dbt(copy, "build", "--select", "stg_memberships", succeeds=False)
     assert "Failure in test stg_memberships_one_row_per_person_and_body" in result.stdout, result.stdout[-3000:]
 
 
@@ -241,7 +242,7 @@ def test_two_accepted_files_for_one_unit_and_as_of_date_fail_the_build(warehouse
     shutil.copytree(warehouse, copy)
     write_submissions(copy / "lake", [ACCEPTED_178, replace(SUPERSEDED_178, status="accepted"), DUPLICATE_178,
                                       MID_YEAR_178, PREVIOUS_178, ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
-    result = run_dbt(copy, "build", "--select", "int_accepted_submissions", succeeds=False)
+    result = run_dbt(copy, "build", "--select", "stg_submissions", "int_accepted_submissions", succeeds=False)
     assert "Failure in test one_accepted_submission_per_unit_and_as_of" in result.stdout, result.stdout[-3000:]
 
 
