@@ -2,7 +2,7 @@
 
 The lake below follows docs/lake-contract.md. Units and what each one proves:
 
-- 178 (TP Lạng Sơn), 2024-12-31, accepted: party committee of 41 with 17 women (one woman listed twice);
+- 178 (TP Lạng Sơn), 2024-12-31, accepted: party committee of 41 with 17 women;
   department heads and deputies where one person is both. A superseded file for the same date (41 women) and a
   duplicate of the accepted file must not count. 2024-06-30, accepted: an earlier roster of the same period, left out
   of the province. 2019-12-31, accepted: the previous period (10 women of 40).
@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -25,33 +26,11 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingest.lake import SCHEMAS as LAKE_SCHEMAS
+
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
-DBT = REPO / ".venv" / "bin" / "dbt"
-
-LAKE_SCHEMAS = {
-    "memberships": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
-        "person_key": pl.String, "full_name": pl.String, "birth_date": pl.Date, "birth_year": pl.Int32,
-        "age_years": pl.Int32, "gender": pl.String, "ethnic_code": pl.String, "body_code": pl.String,
-        "term": pl.String, "education_code": pl.String, "political_theory_code": pl.String,
-        "position": pl.String, "organisation": pl.String,
-    },
-    "rejected_rows": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "sheet_name": pl.String,
-        "source_row": pl.Int32, "reason_code": pl.String, "message": pl.String,
-    },
-    "training": {
-        "submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date, "source_row": pl.Int32,
-        "year": pl.Int32, "metric_code": pl.String, "value": pl.Int64,
-    },
-    "submissions": {
-        "file_name": pl.String, "sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date,
-        "received_at": pl.Datetime("us"), "status": pl.String, "rows_total": pl.Int32, "rows_accepted": pl.Int32,
-        "rows_rejected": pl.Int32, "message": pl.String, "feedback_file": pl.String,
-    },
-}
-
+DBT = Path(sys.executable).parent / "dbt"  # the dbt installed beside this Python, as orchestration runs it
 
 @dataclass(frozen=True)
 class Submission:
@@ -130,7 +109,6 @@ def write_test_lake(lake: Path) -> None:
                              ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
 
     committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
-    listed_twice = {**committee[0], "source_row": 99}
     head_and_deputy = {"person_key": "178-manager-both", "gender": "F"}
     department = (
         members(ACCEPTED_178, "department_head", 2, 0, first_row=60, prefix="178-head-")
@@ -138,7 +116,7 @@ def write_test_lake(lake: Path) -> None:
     )
     department[0].update(head_and_deputy)
     department[2].update(head_and_deputy)
-    write_lake_file(lake, "memberships", "178", ACCEPTED_178.sha256, committee + [listed_twice] + department)
+    write_lake_file(lake, "memberships", "178", ACCEPTED_178.sha256, committee + department)
     write_lake_file(lake, "memberships", "178", SUPERSEDED_178.sha256,
                     members(SUPERSEDED_178, "party_committee", 41, 41, term=TERM))
     write_lake_file(lake, "memberships", "178", MID_YEAR_178.sha256,
@@ -164,14 +142,18 @@ def write_test_lake(lake: Path) -> None:
                     [training(QUARANTINED_181, 2024, "training_participations", 999)])
 
 
-def run_dbt(warehouse: Path, *args: str, succeeds: bool = True, units: str = "") -> subprocess.CompletedProcess:
+def run_dbt(warehouse: Path, *args: str, succeeds: bool = True,
+            units: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse` (``units``: a partition
-    run's CADRE_DBT_UNITS)."""
+    run's units). The run's scope reaches dbt as --vars only, as orchestration passes it: no CADRE_* variable is
+    left in its environment."""
     (warehouse / "work").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "CADRE_DBT_UNITS": units}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CADRE_")},
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    run_vars = {"warehouse": str(warehouse), "units": list(units), "duckdb_memory_limit": "1GB"}
     command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-               "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs")]
+               "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs"),
+               "--vars", json.dumps(run_vars)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert (result.returncode == 0) == succeeds, result.stdout[-6000:] + result.stderr[-2000:]
     return result
@@ -241,8 +223,27 @@ def test_change_is_against_the_previous_period(warehouse: Path) -> None:
 
 
 @pytest.mark.slow
-def test_person_listed_twice_counts_once(warehouse: Path) -> None:
-    assert indicator(warehouse, "178", 2024)["denominator"] == 41
+def test_a_person_listed_twice_in_a_body_fails_the_build(warehouse: Path, tmp_path: Path) -> None:
+    """Ingest rejects the second listing (duplicate_membership); dbt asserts it instead of removing it again."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
+    write_lake_file(copy / "lake", "memberships", "178", ACCEPTED_178.sha256,
+                    committee + [{**committee[0], "source_row": 99}])
+    # build, not only test: the copy's staging view must read the copy's lake
+    result = run_dbt(copy, "build", "--select", "stg_memberships", succeeds=False)
+    assert "Failure in test stg_memberships_one_row_per_person_and_body" in result.stdout, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_two_accepted_files_for_one_unit_and_as_of_date_fail_the_build(warehouse: Path, tmp_path: Path) -> None:
+    """Ingest accepts the latest file of a unit and as-of date and supersedes the others; dbt does not choose again."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    write_submissions(copy / "lake", [ACCEPTED_178, replace(SUPERSEDED_178, status="accepted"), DUPLICATE_178,
+                                      MID_YEAR_178, PREVIOUS_178, ACCEPTED_180, QUARANTINED_181, UNIDENTIFIED])
+    result = run_dbt(copy, "build", "--select", "stg_submissions", "int_accepted_submissions", succeeds=False)
+    assert "Failure in test one_accepted_submission_per_unit_and_as_of" in result.stdout, result.stdout[-3000:]
 
 
 @pytest.mark.slow
@@ -284,8 +285,18 @@ def test_submissions_mart_lists_every_file_in_contract_order(warehouse: Path) ->
         warehouse, "select column_name from information_schema.columns where table_name = 'submissions' "
                    "and table_schema = 'main' order by ordinal_position")]
     assert columns == ["file_name", "sha256", "area_code", "as_of_date", "received_at", "status", "rows_total",
-                       "rows_accepted", "rows_rejected", "message", "feedback_file"]
+                       "rows_accepted", "rows_rejected", "message", "feedback_file", "status_name", "needs_attention"]
     assert query(warehouse, "select count(*) from submissions") == [(8,)]
+
+
+@pytest.mark.slow
+def test_submissions_mart_names_each_status_and_flags_what_needs_attention(warehouse: Path) -> None:
+    rows = query(warehouse, "select distinct status, status_name, needs_attention from submissions order by status")
+    assert rows == [
+        ("accepted", "Đã chấp nhận", False), ("accepted_with_rejects", "Đã chấp nhận, có dòng bị loại", False),
+        ("duplicate", "Trùng lặp", False), ("quarantined", "Tạm giữ", True), ("rejected", "Từ chối", True),
+        ("superseded", "Đã được thay thế", False),
+    ]
 
 
 @pytest.mark.slow
@@ -299,7 +310,15 @@ def test_indicators_columns_and_types_are_the_contract(warehouse: Path) -> None:
         ("value_pct", "DOUBLE"), ("previous_as_of_date", "DATE"), ("previous_value_pct", "DOUBLE"),
         ("change_pp", "DOUBLE"), ("target_pct", "DOUBLE"), ("meets_target", "BOOLEAN"),
         ("rows_rejected", "INTEGER"), ("units_reporting", "INTEGER"), ("units_expected", "INTEGER"),
+        ("indicator_name", "VARCHAR"), ("indicator_sort_order", "INTEGER"), ("body_sort_order", "INTEGER"),
     ]
+
+
+@pytest.mark.slow
+def test_indicators_carry_the_names_and_orders_of_the_seeds(warehouse: Path) -> None:
+    row = indicator(warehouse, "178", 2024, body="department_managers", indicator_code="under_40")
+    assert (row["indicator_name"], row["indicator_sort_order"], row["body_sort_order"]) == (
+        "Tỷ lệ dưới 40 tuổi", 2, 5)
 
 
 @pytest.mark.slow
@@ -352,7 +371,7 @@ def test_a_partition_run_rebuilds_its_unit_to_what_a_full_build_gives(warehouse:
     ]
     for change in changes:
         change(partial / "lake")
-        run_dbt(partial, "build", "--exclude-resource-type", "unit_test", units="180")
+        run_dbt(partial, "build", "--exclude-resource-type", "unit_test", units=("180",))
         shutil.rmtree(full, ignore_errors=True)
         shutil.copytree(partial / "lake", full / "lake")
         run_dbt(full, "build", "--exclude-resource-type", "unit_test", "--full-refresh")

@@ -5,6 +5,7 @@ Real GX and DuckDB, no mocks. The warehouse has two districts (178, 180) reporti
 """
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,6 +14,8 @@ from expectations import Suite, SuiteResult, load_suites, validate, write_report
 from expectations.runner import read_suite
 
 PARAMS = {"max_reject_share": 0.05}
+# The suites read the statuses' flags from the seed itself, as dbt loads it.
+SUBMISSION_STATUSES = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "submission_statuses.csv"
 SHA = "ab" * 32
 
 SEEDS = """
@@ -77,6 +80,7 @@ SUBMISSIONS = [
 def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(SEEDS)
+    con.execute(f"create table submission_statuses as select * from read_csv('{SUBMISSION_STATUSES}', header = true)")
     con.execute(
         "create table int_memberships (unit_code varchar, as_of_date date, person_key varchar, body_code varchar,"
         " gender varchar, age_years integer, ethnic_code varchar, education_code varchar,"

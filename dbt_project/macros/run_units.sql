@@ -1,10 +1,17 @@
-{#- Incremental rebuild of per-unit models. A Dagster run for some unit partitions (the inbox sensor's) sets
-    CADRE_DBT_UNITS to their codes, comma-separated: int_memberships and int_unit_indicator_counts then delete and
-    rebuild only those units' rows, every other model and every test still covers all units. A full run (nightly,
-    `cadre-warehouse run`) leaves it empty and passes --full-refresh; without either, all rows are rebuilt. -#}
+{#- Incremental rebuild of per-unit models. A Dagster run for some unit partitions (the inbox sensor's) passes their
+    codes as the var `units` (`--vars '{"units": ["178"]}'`): int_memberships and int_unit_indicator_counts then
+    delete and rebuild only those units' rows, every other model and every test still covers all units. A full run
+    (nightly, `cadre-warehouse run`) passes an empty list and --full-refresh; without either, all rows are rebuilt.
+    Codes are text: a YAML number (178) or a comma-separated string ("178,180") is read as the same codes. -#}
 
 {% macro run_units() %}
-    {{ return(env_var('CADRE_DBT_UNITS', '').split(',') | map('trim') | reject('equalto', '') | list) }}
+    {%- set units = var('units', []) -%}
+    {%- if units is string -%}
+        {%- set units = units.split(',') -%}
+    {%- elif units is number -%}
+        {%- set units = [units] -%}
+    {%- endif -%}
+    {{ return(units | map('string') | map('trim') | reject('equalto', '') | list) }}
 {% endmacro %}
 
 {% macro run_units_list() -%}

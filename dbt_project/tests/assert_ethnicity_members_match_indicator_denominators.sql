@@ -13,23 +13,9 @@ with composition as (
 ),
 
 body_sizes as (
-    select distinct area_level, area_code, as_of_date, body_code, denominator
+    select distinct area_level, area_code, as_of_date, body_code, denominator as members, cast(100 as double precision) as share_pct
     from {{ ref('area_indicators') }}
 )
 
-select
-    coalesce(composition.area_level, body_sizes.area_level) as area_level,
-    coalesce(composition.area_code, body_sizes.area_code) as area_code,
-    coalesce(composition.as_of_date, body_sizes.as_of_date) as as_of_date,
-    coalesce(composition.body_code, body_sizes.body_code) as body_code,
-    composition.members,
-    body_sizes.denominator,
-    composition.share_pct
-from composition
-full outer join body_sizes
-    on body_sizes.area_level = composition.area_level
-   and body_sizes.area_code = composition.area_code
-   and body_sizes.as_of_date = composition.as_of_date
-   and body_sizes.body_code = composition.body_code
-where composition.members is distinct from body_sizes.denominator
-   or abs(composition.share_pct - 100) > 1e-9
+{{ rows_that_differ('composition', 'body_sizes', ['area_level', 'area_code', 'as_of_date', 'body_code'],
+                    ['members', 'share_pct'], tolerances={'share_pct': 1e-9}) }}

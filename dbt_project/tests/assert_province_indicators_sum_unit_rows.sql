@@ -23,20 +23,5 @@ province_rows as (
     where area_level = 'province'
 )
 
-select
-    coalesce(province_rows.area_code, unit_sums.area_code) as area_code,
-    coalesce(province_rows.period, unit_sums.period) as period,
-    coalesce(province_rows.body_code, unit_sums.body_code) as body_code,
-    coalesce(province_rows.indicator_code, unit_sums.indicator_code) as indicator_code,
-    province_rows.numerator as province_numerator,
-    unit_sums.numerator as sum_of_unit_numerators,
-    province_rows.denominator as province_denominator,
-    unit_sums.denominator as sum_of_unit_denominators
-from province_rows
-full outer join unit_sums
-    on unit_sums.area_code = province_rows.area_code
-   and unit_sums.period = province_rows.period
-   and unit_sums.body_code = province_rows.body_code
-   and unit_sums.indicator_code = province_rows.indicator_code
-where province_rows.numerator is distinct from unit_sums.numerator
-   or province_rows.denominator is distinct from unit_sums.denominator
+{{ rows_that_differ('province_rows', 'unit_sums', ['area_code', 'period', 'body_code', 'indicator_code'],
+                    ['numerator', 'denominator']) }}

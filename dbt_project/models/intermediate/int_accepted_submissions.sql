@@ -1,44 +1,34 @@
 -- The submission that counts for each unit and as-of date, and which of them the province roll-up uses.
--- Ingest already accepts at most one file per (unit_code, as_of_date); ranking again keeps the marts right if that
--- ever slips.
+-- Ingest decides which file counts (at most one per unit and as-of date, test one_accepted_submission_per_unit_and_as_of):
+-- this model only keeps the files whose status is_accepted and ranks them within the period.
 with accepted as (
     select
-        sha256 as submission_sha256,
-        unit_code,
-        as_of_date,
-        received_at,
-        rows_total,
-        rows_accepted,
-        rows_rejected,
-        row_number() over (
-            partition by unit_code, as_of_date
-            order by received_at desc, sha256
-        ) as received_rank
-    from {{ ref('stg_submissions') }}
-    where status in ('accepted', 'accepted_with_rejects')
-      and unit_code is not null
-      and as_of_date is not null
-),
-
-latest_received as (
-    select
-        accepted.*,
-        cast(extract(year from accepted.as_of_date) as integer) as period
-    from accepted
-    where received_rank = 1
+        submissions.submission_sha256,
+        submissions.unit_code,
+        units.parent_code as province_code,
+        submissions.as_of_date,
+        cast(extract(year from submissions.as_of_date) as integer) as period,
+        submissions.received_at,
+        submissions.rows_total,
+        submissions.rows_accepted,
+        submissions.rows_rejected
+    from {{ ref('stg_submissions') }} as submissions
+    inner join {{ ref('submission_statuses') }} as statuses
+        on statuses.status = submissions.status
+    -- left: an accepted file of a unit missing from the seed stays visible to the relationships test
+    left join {{ ref('units') }} as units
+        on units.unit_code = submissions.unit_code
+    where statuses.is_accepted
 ),
 
 ranked_in_period as (
     select
-        latest_received.*,
-        units.parent_code as province_code,
+        accepted.*,
         row_number() over (
-            partition by latest_received.unit_code, latest_received.period
-            order by latest_received.as_of_date desc
+            partition by accepted.unit_code, accepted.period
+            order by accepted.as_of_date desc
         ) as period_rank
-    from latest_received
-    inner join {{ ref('units') }} as units
-        on units.unit_code = latest_received.unit_code
+    from accepted
 )
 
 select

@@ -1,5 +1,8 @@
 -- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived body
--- department_managers, with the flag behind each indicator. Rebuilt per unit in a partition run (macros/run_units.sql).
+-- department_managers, with the flag behind each indicator (is_<indicator_code>, macros/indicator_rules.sql).
+-- Rebuilt per unit in a partition run (macros/run_units.sql).
+-- Ingest keeps one row per person and body in a file (a repeat is rejected as duplicate_membership); the test
+-- stg_memberships_one_row_per_person_and_body asserts it.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_run_units() }}") }}
 with listings as (
@@ -25,58 +28,37 @@ with listings as (
     {{ where_run_units('memberships.unit_code') }}
 ),
 
--- A person listed twice in one body (two departments, a copied row) is one member: their first listing counts.
--- Ingest already keeps one row per person and body in a file, so this is usually empty; a grouping with only the
--- keys and their first source row costs a fraction of ranking every listing (2.5 million in the national benchmark).
-repeated as (
-    select unit_code, as_of_date, person_key, body_code, min(source_row) as first_row
-    from listings
-    group by unit_code, as_of_date, person_key, body_code
-    having count(*) > 1
-),
-
-reported as (
-    select listings.*
-    from listings
-    left join repeated
-        on repeated.unit_code = listings.unit_code
-       and repeated.as_of_date = listings.as_of_date
-       and repeated.person_key = listings.person_key
-       and repeated.body_code = listings.body_code
-    where repeated.first_row is null or repeated.first_row = listings.source_row
-),
-
 -- Lãnh đạo cấp phòng: heads and deputies together, a person who is both (e.g. head of one office, deputy of
 -- another) counted once, with the attributes of their highest-ranked listing.
 department_managers as (
     select
-        reported.unit_code,
-        reported.as_of_date,
-        reported.person_key,
+        listings.unit_code,
+        listings.as_of_date,
+        listings.person_key,
         arg_min(
             struct_pack(
-                submission_sha256 := reported.submission_sha256,
-                period := reported.period,
-                gender := reported.gender,
-                age_years := reported.age_years,
-                ethnic_code := reported.ethnic_code,
-                education_code := reported.education_code,
-                political_theory_code := reported.political_theory_code
+                submission_sha256 := listings.submission_sha256,
+                period := listings.period,
+                gender := listings.gender,
+                age_years := listings.age_years,
+                ethnic_code := listings.ethnic_code,
+                education_code := listings.education_code,
+                political_theory_code := listings.political_theory_code
             ),
-            struct_pack(sort_order := bodies.sort_order, source_row := reported.source_row)
+            struct_pack(sort_order := bodies.sort_order, source_row := listings.source_row)
         ) as listing
-    from reported
+    from listings
     inner join {{ ref('bodies') }} as bodies
-        on bodies.body_code = reported.body_code
-    where reported.body_code in ('department_head', 'department_deputy')
-    group by reported.unit_code, reported.as_of_date, reported.person_key
+        on bodies.body_code = listings.body_code
+    where listings.body_code in ('department_head', 'department_deputy')
+    group by listings.unit_code, listings.as_of_date, listings.person_key
 ),
 
 all_memberships as (
     select
         submission_sha256, unit_code, as_of_date, period, person_key, body_code, term,
         gender, age_years, ethnic_code, education_code, political_theory_code
-    from reported
+    from listings
 
     union all
 
@@ -101,11 +83,9 @@ select
     m.ethnic_code,
     m.education_code,
     m.political_theory_code,
-    coalesce(m.gender = 'F', false) as is_female,
-    coalesce({{ is_under_40('m.age_years') }}, false) as is_under_40,
-    coalesce(ethnic_groups.is_ethnic_minority, false) as is_ethnic_minority,
-    coalesce(education_levels.is_university_plus, false) as is_university_plus,
-    coalesce(political_theory_levels.is_advanced, false) as is_advanced_political_theory
+    {%- for indicator_code, rule in indicator_rules().items() %}
+    coalesce({{ rule }}, false) as is_{{ indicator_code }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from all_memberships as m
 left join {{ ref('ethnic_groups') }} as ethnic_groups
     on ethnic_groups.ethnic_code = m.ethnic_code

@@ -26,8 +26,7 @@ expected as (
     from periods
     inner join {{ ref('units') }} as units
         on units.parent_code = periods.province_code
-       and (units.valid_from is null or units.valid_from <= periods.as_of_date)
-       and (units.valid_to is null or units.valid_to >= periods.as_of_date)
+       and {{ unit_is_valid_on('units.valid_from', 'units.valid_to', 'periods.as_of_date') }}
     group by periods.province_code, periods.period
 )
 

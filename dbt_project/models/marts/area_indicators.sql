@@ -3,62 +3,45 @@
 -- reporting unit's accepted submissions and the province roll-up of each period, with the previous period and target.
 {{ config(alias='indicators') }}
 
-with unit_rows as (
+-- Counts per area: a unit's row is its submission's counts, a province's row sums the counts of the rosters
+-- int_area_submissions puts in it (never an average of percentages).
+with area_counts as (
     select
-        units.unit_level as area_level,
-        counts.unit_code as area_code,
-        units.unit_name as area_name,
-        counts.period,
-        counts.as_of_date,
-        counts.term,
+        areas.area_level,
+        areas.area_code,
+        areas.area_name,
+        areas.period,
+        areas.as_of_date,
+        max(counts.term) as term,
         counts.body_code,
         counts.indicator_code,
-        counts.numerator,
-        counts.denominator,
-        submissions.rows_rejected,
-        cast(null as integer) as units_reporting,
-        cast(null as integer) as units_expected
+        cast(sum(counts.numerator) as integer) as numerator,
+        cast(sum(counts.denominator) as integer) as denominator,
+        areas.rows_rejected,
+        areas.units_reporting,
+        areas.units_expected
     from {{ ref('int_unit_indicator_counts') }} as counts
-    inner join {{ ref('int_accepted_submissions') }} as submissions
-        on submissions.submission_sha256 = counts.submission_sha256
-    inner join {{ ref('units') }} as units
-        on units.unit_code = counts.unit_code
-    -- The province's own roster would collide with its roll-up rows (see test accepted_submissions_have_a_province).
-    where submissions.province_code is not null
-),
-
-province_rows as (
-    select
-        provinces.unit_level as area_level,
-        counts.province_code as area_code,
-        provinces.unit_name as area_name,
-        counts.period,
-        periods.as_of_date,
-        counts.term,
+    inner join {{ ref('int_area_submissions') }} as areas
+        on areas.submission_sha256 = counts.submission_sha256
+    where areas.is_in_area_roster
+    group by
+        areas.area_level,
+        areas.area_code,
+        areas.area_name,
+        areas.period,
+        areas.as_of_date,
         counts.body_code,
         counts.indicator_code,
-        counts.numerator,
-        counts.denominator,
-        periods.rows_rejected,
-        periods.units_reporting,
-        periods.units_expected
-    from {{ ref('int_province_indicator_counts') }} as counts
-    inner join {{ ref('int_province_periods') }} as periods
-        on periods.province_code = counts.province_code
-       and periods.period = counts.period
-    inner join {{ ref('units') }} as provinces
-        on provinces.unit_code = counts.province_code
+        areas.rows_rejected,
+        areas.units_reporting,
+        areas.units_expected
 ),
 
 area_rows as (
     select
-        area_rows.*,
-        {{ percent_of('area_rows.numerator', 'area_rows.denominator') }} as value_pct
-    from (
-        select * from unit_rows
-        union all
-        select * from province_rows
-    ) as area_rows
+        area_counts.*,
+        {{ percent_of('area_counts.numerator', 'area_counts.denominator') }} as value_pct
+    from area_counts
 ),
 
 -- The comparison row: same area, body and indicator, latest as-of date of the latest earlier period.
@@ -108,10 +91,16 @@ select
     end as meets_target,
     area_rows.rows_rejected,
     area_rows.units_reporting,
-    area_rows.units_expected
+    area_rows.units_expected,
+    -- appended to the published contract: names and orders for the report and BI, so they need no seed
+    indicators.indicator_name,
+    indicators.sort_order as indicator_sort_order,
+    bodies.sort_order as body_sort_order
 from area_rows
 inner join {{ ref('bodies') }} as bodies
     on bodies.body_code = area_rows.body_code
+inner join {{ ref('indicators') }} as indicators
+    on indicators.indicator_code = area_rows.indicator_code
 left join previous_dates
     on previous_dates.area_level = area_rows.area_level
    and previous_dates.area_code = area_rows.area_code

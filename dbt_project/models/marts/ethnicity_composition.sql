@@ -1,75 +1,38 @@
 -- Ethnic composition (Cơ cấu dân tộc) of each body: one row per area × as-of date × body × ethnic group present,
--- for each reporting unit's accepted submissions and the province roll-up of each period (members summed).
-with unit_members as (
+-- for each reporting unit's accepted submissions and the province roll-up of each period (members summed over the
+-- rosters int_area_submissions puts in the area).
+with submission_members as (
     select
-        memberships.submission_sha256,
-        memberships.unit_code,
-        memberships.as_of_date,
-        memberships.period,
-        memberships.body_code,
-        memberships.ethnic_code,
+        submission_sha256,
+        body_code,
+        ethnic_code,
         count(*) as members
-    from {{ ref('int_memberships') }} as memberships
-    group by
-        memberships.submission_sha256,
-        memberships.unit_code,
-        memberships.as_of_date,
-        memberships.period,
-        memberships.body_code,
-        memberships.ethnic_code
-),
-
-unit_rows as (
-    select
-        units.unit_level as area_level,
-        unit_members.unit_code as area_code,
-        units.unit_name as area_name,
-        unit_members.period,
-        unit_members.as_of_date,
-        unit_members.body_code,
-        unit_members.ethnic_code,
-        unit_members.members
-    from unit_members
-    inner join {{ ref('int_accepted_submissions') }} as submissions
-        on submissions.submission_sha256 = unit_members.submission_sha256
-    inner join {{ ref('units') }} as units
-        on units.unit_code = unit_members.unit_code
-    where submissions.province_code is not null
-),
-
-province_rows as (
-    select
-        provinces.unit_level as area_level,
-        submissions.province_code as area_code,
-        provinces.unit_name as area_name,
-        submissions.period,
-        periods.as_of_date,
-        unit_members.body_code,
-        unit_members.ethnic_code,
-        sum(unit_members.members) as members
-    from unit_members
-    inner join {{ ref('int_accepted_submissions') }} as submissions
-        on submissions.submission_sha256 = unit_members.submission_sha256
-    inner join {{ ref('int_province_periods') }} as periods
-        on periods.province_code = submissions.province_code
-       and periods.period = submissions.period
-    inner join {{ ref('units') }} as provinces
-        on provinces.unit_code = submissions.province_code
-    where submissions.is_in_province_rollup
-    group by
-        provinces.unit_level,
-        submissions.province_code,
-        provinces.unit_name,
-        submissions.period,
-        periods.as_of_date,
-        unit_members.body_code,
-        unit_members.ethnic_code
+    from {{ ref('int_memberships') }}
+    group by submission_sha256, body_code, ethnic_code
 ),
 
 area_rows as (
-    select * from unit_rows
-    union all
-    select * from province_rows
+    select
+        areas.area_level,
+        areas.area_code,
+        areas.area_name,
+        areas.period,
+        areas.as_of_date,
+        submission_members.body_code,
+        submission_members.ethnic_code,
+        sum(submission_members.members) as members
+    from submission_members
+    inner join {{ ref('int_area_submissions') }} as areas
+        on areas.submission_sha256 = submission_members.submission_sha256
+    where areas.is_in_area_roster
+    group by
+        areas.area_level,
+        areas.area_code,
+        areas.area_name,
+        areas.period,
+        areas.as_of_date,
+        submission_members.body_code,
+        submission_members.ethnic_code
 )
 
 select

@@ -1,10 +1,10 @@
--- One row per source row ingest rejected, with the reason.
+-- One row per source row ingest rejected, with the reason. The name on the row stays in the lake (personal data).
 select
-    cast(submission_sha256 as varchar) as submission_sha256,
-    cast(unit_code as varchar) as unit_code,
-    cast(as_of_date as date) as as_of_date,
-    cast(sheet_name as varchar) as sheet_name,
-    cast(source_row as integer) as source_row,
-    cast(reason_code as varchar) as reason_code,
-    cast(message as varchar) as message
+    submission_sha256,
+    unit_code,
+    as_of_date,
+    sheet_name,
+    source_row,
+    reason_code,
+    message
 from {{ source('lake', 'rejected_rows') }}
