@@ -323,15 +323,21 @@ def test_indicators_carry_the_names_and_orders_of_the_seeds(warehouse: Path) -> 
 
 @pytest.mark.slow
 def test_docs_generate_documents_every_built_column(warehouse: Path) -> None:
+    """Every column a model builds has a description, but int_memberships' is_<indicator_code> flags: one per row of
+    the indicators seed (its indicator_name says what the flag means), so adding an indicator stays a seed row and a
+    rule."""
     run_dbt(warehouse, "docs", "generate")
     manifest = json.loads((warehouse / "target" / "manifest.json").read_text())
     catalog = json.loads((warehouse / "target" / "catalog.json").read_text())
+    with (REPO / "dbt_project" / "seeds" / "indicators.csv").open(encoding="utf-8") as seed:
+        flags = {f"is_{line.split(',')[0]}" for line in list(seed)[1:]}
     undocumented = [
         f"{node['name']}.{column.lower()}"
         for unique_id, node in catalog["nodes"].items()
         if unique_id.startswith("model.")
         for column in node["columns"]
         if column.lower() not in manifest["nodes"][unique_id]["columns"]
+        and not (node["metadata"]["name"] == "int_memberships" and column.lower() in flags)
     ]
     assert undocumented == []
 

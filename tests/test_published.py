@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow
 
 INDICATORS = ("area_level", "area_code", "area_name", "period", "as_of_date", "term", "body_code", "body_name",
               "indicator_code", "numerator", "denominator", "value_pct", "previous_as_of_date", "previous_value_pct",
-              "change_pp", "target_pct", "meets_target", "rows_rejected", "units_reporting", "units_expected")
+              "change_pp", "target_pct", "meets_target", "rows_rejected", "units_reporting", "units_expected",
+              "indicator_name", "indicator_sort_order", "body_sort_order")
 SUBMISSIONS_FIRST = ("file_name", "sha256", "area_code", "as_of_date", "received_at", "status", "rows_total",
                      "rows_accepted", "rows_rejected", "message")
 TRAINING_RECRUITMENT = ("area_code", "year", "metric_code", "metric_name", "value")
