@@ -26,7 +26,6 @@ class Parsed:
     rows_rejected: int = 0
     error_code: str | None = None
     error_message: str | None = None
-    lake_written: bool = False  # its rows are in the lake (a file of a unit the run did not cover is not stored)
 
     @property
     def as_of(self) -> date | None:
@@ -46,7 +45,8 @@ def load_parsed(folder: Path, sha256: str, parser_version: str) -> Parsed | None
     path = record_path(folder, sha256)
     if not path.exists():
         return None
-    record = Parsed(**json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    record = Parsed(**{k: v for k, v in data.items() if k in Parsed.__dataclass_fields__})
     return record if record.parser_version == parser_version else None
 
 

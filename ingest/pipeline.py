@@ -80,16 +80,23 @@ def _result(unit_code: str, receipts: list[Receipt], records: dict[str, Parsed],
     return UnitResult(unit_code, rows, accepted, sum(r["rows_rejected"] for r in rows))
 
 
+def _rows_missing(record: Parsed, settings: Settings) -> bool:
+    """A parsed file whose rows are not in the lake: another unit's run parsed it, or the lake was deleted."""
+    if record.error_code is not None:
+        return False
+    return not (lake.unit_folder(settings.lake, "memberships", record.unit_code) / f"{record.sha256}.parquet").exists()
+
+
 def _to_parse(receipts: list[Receipt], records: dict[str, Parsed | None], wanted: set[str], every_unit: bool,
               settings: Settings, reference: Reference) -> list[Receipt]:
     """Files to parse now: every file without a current record; in a run for some units only, those whose title
-    block or name says they are for one of them (or says nothing: reading tells), and files of those units whose
-    rows were not stored when another unit's run parsed them."""
+    block or name says they are for one of them (or says nothing: reading tells); and the files of the run's units
+    whose rows are not in the lake."""
     chosen = []
     for receipt in receipts:
         record = records[receipt.sha256]
         if record is not None:
-            if record.unit_code in wanted and record.error_code is None and not record.lake_written:
+            if record.unit_code in wanted and _rows_missing(record, settings):
                 chosen.append(receipt)
             continue
         if not every_unit:

@@ -368,3 +368,36 @@ def test_feedback_file_disappears_once_a_corrected_file_is_accepted(tmp_path):
     assert (row["status"], row["feedback_file"]) == ("accepted", None)
 
 
+
+
+# --- the parse cache: one parse per file, the lake derived from the archive --------------------------------------
+
+def _lake_files(settings: Settings) -> dict[str, bytes]:
+    return {p.relative_to(settings.lake).as_posix(): p.read_bytes() for p in sorted(settings.lake.rglob("*.parquet"))}
+
+
+def test_a_deleted_lake_is_rebuilt_from_the_archive_as_it_was(tmp_path):
+    settings = _settings(tmp_path)
+    _drop(settings, "Danh sách Cao Lộc.xlsx", CAO_LOC, minute=3)
+    _ingest(settings)
+    before = _lake_files(settings)
+    shutil.rmtree(settings.lake)
+    _ingest(settings)
+    assert _lake_files(settings) == before and any("memberships/unit=183/" in name for name in before)
+
+
+def test_a_run_for_one_unit_leaves_another_units_new_file_unparsed_for_that_units_run(tmp_path):
+    settings = _settings(tmp_path)
+    cao_loc = _drop(settings, "Danh sách Cao Lộc.xlsx", CAO_LOC, minute=3)
+    bac_son = _drop(settings, "Danh sách Bắc Sơn.xlsx", replace(CAO_LOC, unit_title="Huyện Bắc Sơn"), minute=4)
+    lines: list[str] = []
+    ingest_inbox(settings, ["185"], log=lines.append)
+    assert [line for line in lines if line.startswith("read ")] == [
+        "read Danh sách Bắc Sơn.xlsx: unit 185, as of 2020-10-15"]
+    assert not (settings.parsed / f"{_sha256(cao_loc)}.json").exists()
+    assert (settings.parsed / f"{_sha256(bac_son)}.json").exists()
+    lines.clear()
+    ingest_inbox(settings, ["183"], log=lines.append)
+    assert [line for line in lines if line.startswith("read ")] == [
+        "read Danh sách Cao Lộc.xlsx: unit 183, as of 2020-10-15"]
+    assert _submissions(settings)["Danh sách Cao Lộc.xlsx"]["status"] == "accepted"
