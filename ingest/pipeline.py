@@ -22,9 +22,9 @@ from ingest.parsed import Parsed, feedback_path, load_parsed
 from ingest.parsing import parse_files
 from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import Reference, load_reference
-from ingest.routing import route_file
 from ingest.settings import Settings
 from ingest.status import Decision, Entry, decide_statuses
+from ingest.submission import identify_file
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)
@@ -55,9 +55,9 @@ def _place_feedback(rows: list[dict], unit_code: str, settings: Settings, refere
     """One feedback file per as-of date, the one parsing wrote for the latest file the clerk sent; removed once
     that file is all accepted."""
     latest: dict[date, dict] = {}
-    for row in rows:
-        if row["status"] != "duplicate" and row["as_of_date"] is not None:
-            latest[row["as_of_date"]] = row  # rows are in arrival order
+    for row in rows:  # in arrival order; a second copy of a file is not what the clerk sent last
+        if reference.statuses[row["status"]].counts_rows and row["as_of_date"] is not None:
+            latest[row["as_of_date"]] = row
     for as_of, row in latest.items():
         path = settings.feedback / feedback_file_name(unit_code, as_of.isoformat())
         draft = feedback_path(settings.parsed, row["sha256"])
@@ -101,8 +101,8 @@ def _to_parse(receipts: list[Receipt], records: dict[str, Parsed | None], wanted
             continue
         if not every_unit:
             try:
-                identity = route_file(settings.archive / receipt.archived_name, receipt.file_name, receipt.sha256,
-                                      settings, reference)
+                identity = identify_file(settings.archive / receipt.archived_name, receipt.file_name, reference,
+                                         settings)
             except SubmissionError:
                 identity = None
             if identity is not None and identity.unit_code not in wanted:

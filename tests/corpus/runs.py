@@ -131,13 +131,13 @@ class PublicationReader(threading.Thread):
         super().__init__(daemon=True)
         self.published = published
         self.errors: list[str] = []
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def observe(self) -> None:
         raise NotImplementedError
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 self.observe()
             except Exception as error:  # noqa: BLE001 — any failure of a reader is the finding
@@ -145,7 +145,7 @@ class PublicationReader(threading.Thread):
             time.sleep(self.pause)
 
     def finish(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self.join()
 
 
