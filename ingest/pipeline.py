@@ -9,8 +9,7 @@ a spreadsheet (``ingest.submission``) or anything of dbt's.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,15 +18,12 @@ from ingest.errors import SubmissionError
 from ingest.feedback import feedback_file_name
 from ingest.files import write_atomically
 from ingest.parsed import Parsed, feedback_path, load_parsed
-from ingest.parsing import parse_files
+from ingest.parsing import Log, parse_files
 from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import Reference, load_reference
 from ingest.settings import Settings
 from ingest.status import Decision, Entry, decide_statuses
 from ingest.submission import identify_file
-
-Log = Callable[[str], None]
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
