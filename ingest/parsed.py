@@ -45,8 +45,7 @@ def load_parsed(folder: Path, sha256: str, parser_version: str) -> Parsed | None
     path = record_path(folder, sha256)
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    record = Parsed(**{k: v for k, v in data.items() if k in Parsed.__dataclass_fields__})
+    record = Parsed(**json.loads(path.read_text(encoding="utf-8")))
     return record if record.parser_version == parser_version else None
 
 

@@ -20,6 +20,6 @@ def route_file(path: Path, file_name: str, sha256: str, settings: Settings, refe
     record = load_parsed(settings.parsed, sha256, lake.parser_version(settings.seeds))
     if record is not None and record.unit_code is not None:
         return Identity(record.unit_code, record.as_of)
-    if record is not None:
-        raise SubmissionError(record.error_code or "unknown_unit", record.error_message or "")
+    if record is not None:  # parsed, and no unit found: refused as a whole
+        raise SubmissionError(record.error_code, record.error_message)
     return identify_file(path, file_name, reference, settings)
