@@ -218,11 +218,15 @@ def test_district_reporting_earlier_in_the_period_has_reported(con):
     assert failures(validate(suite("indicators"), con, PARAMS)) == {}
 
 
-def test_province_own_roster_is_not_expected_in_indicators(con):
+def test_the_provinces_own_roster_missing_from_indicators_fails(con):
+    """The province's own bodies are published (docs/published-tables.md): memberships of its roster without
+    indicators rows mean the marts dropped them."""
     con.execute(
-        "insert into int_memberships select * replace ('20' as unit_code) from int_memberships where unit_code = '178'"
+        "insert into int_memberships select * replace ('20' as unit_code, 'province_party_committee' as body_code) "
+        "from int_memberships where unit_code = '178' and body_code = 'party_committee'"
     )
-    assert failures(validate(suite("indicators"), con, PARAMS)) == {}
+    assert failures(validate(suite("indicators"), con, PARAMS)) == {
+        ("expect_column_values_to_not_be_null", "indicators_area_code"): "error"}
 
 
 def test_gender_outside_f_m_fails(con):
