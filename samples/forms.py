@@ -23,6 +23,8 @@ ROSTER_SHEET = "Danh sách"
 TRAINING_SHEET = "Đào tạo - Tuyển dụng"
 COVER_SHEET = "Hướng dẫn"
 HEADING = "DANH SÁCH CÁN BỘ LÃNH ĐẠO, QUẢN LÝ VÀ CÁN BỘ, CÔNG CHỨC CẤP XÃ"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+PROVINCE_PARTY = "ĐẢNG BỘ TỈNH LẠNG SƠN"  # every unit's letterhead starts with the party organisation above it
 COVER_LINES = (
     "HƯỚNG DẪN LẬP DANH SÁCH (Đề án 457)",
     "1. Mỗi cán bộ ghi trên một dòng, ghi đủ họ tên và ngày sinh theo lý lịch.",
@@ -39,6 +41,7 @@ LAYOUT_CHOICES = {
     "date_title": ("ngay", "plain"),
     "bodies_per_row": ("joined", "one_per_row"),
     "gender_style": tuple(GENDER_WORDS),
+    "unit_line": ("label", "letterhead"),
 }
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 # New style puts the tone on the main vowel (hòa, thủy); old offices still write hoà, thuỷ: in an open syllable
@@ -68,11 +71,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Roster:
-    unit_title: str  # what follows "Đơn vị:" ("Huyện Cao Lộc", "TP. Lạng Sơn", "183")
+    # What the title calls the unit: after "Đơn vị:" ("Huyện Cao Lộc", "TP. Lạng Sơn", "183"), or in a letterhead
+    # ("Đảng ủy xã Cao Lộc", written in capitals).
+    unit_title: str
     as_of: date
     people: tuple[Person, ...]
     training: tuple[tuple[int, str, str], ...] = ()  # (year, content, number as written)
     signers: tuple[str, str] = ("", "")  # who prepared the list, who signed for the unit
+    signed_for: str = "TM. BAN THƯỜNG VỤ"  # above the signature of a full form: TM. ĐẢNG ỦY, TM. TỈNH ỦY …
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,10 @@ class Layout:
     tháng, năm sinh" over "Nam" | "Nữ", the date under the person's sex). date_style: excel (date cells; a CSV gets
     dd/mm/yyyy, as Excel exports them) | dmy (text, zero padding on alternate rows) | iso | year. encoding: nfc |
     nfd | tcvn3 (every text cell). headers: full ("Họ và tên", "Đối tượng", …, with STT) | short ("Họ tên",
-    "Nhóm chức danh", "NK", "LLCT", no STT). title_block: "Đơn vị: …" and the as-of date above the header (without
-    it the file name must say ``<code>_<yyyy-mm-dd>``). date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain
-    "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
+    "Nhóm chức danh", "NK", "LLCT", no STT). title_block: the unit and the as-of date above the header (without
+    it the file name must say ``<code>_<yyyy-mm-dd>``). unit_line: label "Đơn vị: …" | letterhead (no label: the
+    lines an official document starts with, "ĐẢNG BỘ TỈNH LẠNG SƠN" above the unit's "ĐẢNG ỦY XÃ CAO LỘC").
+    date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
     column_numbers: a 1 | 2 | 3 … row under the header. footer: totals row and signature block. cover_sheet: an
     instructions sheet first. old_tone_marks: "Uỷ", "hoà". gender_style: Nam/Nữ, NAM/NỮ, nam/nữ or M/F.
     csv_bom: a UTF-8 byte order mark at the start of a CSV.
@@ -106,6 +113,7 @@ class Layout:
     gender_style: str = "nam_nu"
     body_separator: str = ", "
     csv_bom: bool = True
+    unit_line: str = "label"
 
     def __post_init__(self) -> None:
         for name, allowed in LAYOUT_CHOICES.items():
@@ -184,14 +192,18 @@ def _person_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[
 def _title_rows(roster: Roster, layout: Layout, width: int) -> list[list[Cell]]:
     as_of = f"{roster.as_of:%d/%m/%Y}"
     as_of_text = f"(Tính đến ngày {as_of})" if layout.date_title == "ngay" else f"Tính đến {as_of}"
-    lines = ["ĐẢNG CỘNG SẢN VIỆT NAM", HEADING, f"Đơn vị: {roster.unit_title}", as_of_text, None]
+    if layout.unit_line == "label":
+        lines = [PARTY, HEADING, f"Đơn vị: {roster.unit_title}"]
+    else:
+        lines = [PROVINCE_PARTY, roster.unit_title.upper(), PARTY, HEADING]
+    lines += [as_of_text, None]
     return [[line] + [None] * (width - 1) for line in lines]
 
 
 def _footer_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[Cell]]:
     lead, name, right = 0, roles.index("full_name"), roles.index("position")
     signed = roster.as_of + timedelta(days=5)
-    head = ("TM. BAN THƯỜNG VỤ", "PHÓ BÍ THƯ") if layout.headers == "full" else ("THỦ TRƯỞNG ĐƠN VỊ", None)
+    head = (roster.signed_for, "PHÓ BÍ THƯ") if layout.headers == "full" else ("THỦ TRƯỞNG ĐƠN VỊ", None)
     lines = [
         {lead: f"Tổng cộng: {len(roster.people)} người"}, {},
         {right: f"Lạng Sơn, ngày {signed.day} tháng {signed.month} năm {signed.year}"},
