@@ -26,6 +26,11 @@ def _committee_names() -> dict[str, str]:
     return {row["unit_type"]: row["committee_names"].split(";")[0] or "Đảng ủy" for row in seed_rows("unit_types.csv")}
 
 
+@cache
+def _abbreviations() -> dict[str, str]:
+    return {row["unit_type"]: row["abbreviations"].split(";")[0] for row in seed_rows("unit_types.csv")}
+
+
 @dataclass(frozen=True)
 class UnitRow:
     code: str
@@ -38,6 +43,11 @@ class UnitRow:
     @property
     def is_city(self) -> bool:
         return self.unit_type == "thành phố"
+
+    @property
+    def abbreviated(self) -> str:
+        """The short name after its type's abbreviation: "X. Na Sầm", "P. Kỳ Lừa", "TP. Lạng Sơn"."""
+        return f"{_abbreviations()[self.unit_type]}. {self.short_name}"
 
     @property
     def party_committee(self) -> str:
