@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ingest.status import Status, StatusRule, load_status_rules
 from ingest.text import fold
+from ingest.unit_names import Lineage, Unit, UnitNames
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
 # Keys this short would match the start of too many unrelated words ("tc", "nk"): exact matches only.
@@ -73,25 +74,6 @@ def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str)
     return Vocabulary(name, keys)
 
 
-def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
-    """Whether a unit of the units seed exists on ``day``: both ends inclusive, an empty end unbounded. dbt's twin
-    is the macro ``unit_is_valid_on``."""
-    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    level: str
-    name: str
-    parent_code: str | None
-    valid_from: date | None
-    valid_to: date | None
-
-    def valid_on(self, day: date) -> bool:
-        return valid_on(self.valid_from, self.valid_to, day)
-
-
 @dataclass(frozen=True)
 class Reason:
     """One row of the seed ``reasons``: why a row (scope ``row``) or a whole file (scope ``file``) is not counted."""
@@ -105,9 +87,9 @@ class Reason:
 @dataclass(frozen=True)
 class Reference:
     units: dict[str, Unit]
-    unit_names: Vocabulary
+    unit_names: UnitNames
     ethnic_groups: Vocabulary
-    bodies: Vocabulary
+    bodies: dict[str, Vocabulary]  # roster_level of the seed bodies → the bodies such a roster lists
     education_levels: Vocabulary
     political_theory_levels: Vocabulary
     training_metrics: Vocabulary
@@ -122,30 +104,51 @@ class Reference:
         return {r.code: r.message for r in self.reasons.values() if r.scope == "row"}
 
     def reporting_units(self) -> list[Unit]:
-        """Units that submit rosters: every unit with a parent (the province only rolls up)."""
-        return [u for u in self.units.values() if u.parent_code]
+        """Units that submit rosters: every unit of the seed, the province with its own bodies' roster."""
+        return list(self.units.values())
+
+    def bodies_of(self, unit_code: str) -> Vocabulary:
+        """The bodies a unit's roster lists: the province's own roster lists the province's bodies (Ban Chấp hành
+        Đảng bộ tỉnh, …) under the same spellings a district or commune uses for its own, so the two never meet."""
+        return self.bodies["province" if self.units[unit_code].level == "province" else "unit"]
 
 
 def _day(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _unit_names(seeds_dir: Path, layout_dir: Path, units: list[Unit], unit_rows: list[dict[str, str]]) -> UnitNames:
+    types = _rows(seeds_dir / "unit_types.csv")
+
+    def listed(text: str) -> list[str]:
+        return [v for v in text.split(";") if v.strip()]
+
+    return UnitNames(
+        units,
+        spellings={u["unit_code"]: _spellings(u, "unit_code", "unit_name", "short_name") for u in unit_rows},
+        types={t["unit_type"]: [t["unit_type"], *listed(t["abbreviations"])] for t in types},
+        committees={t["unit_type"]: listed(t["committee_names"]) for t in types},
+        prefixes=[p["prefix"] for p in _rows(layout_dir / "unit_prefixes.csv")],
+        lineage=[Lineage(r["unit_code"], r["former_unit_code"] or None, r["former_unit_name"], r["former_unit_level"],
+                         date.fromisoformat(r["changed_on"]), r["source"])
+                 for r in _rows(seeds_dir / "unit_lineage.csv")],
+    )
+
+
 @cache
 def load_reference(seeds_dir: Path, layout_dir: Path = LAYOUT_DIR) -> Reference:
     """Read the seeds in ``seeds_dir`` and the layout tables once per process."""
-    units = _rows(seeds_dir / "units.csv")
+    unit_rows = _rows(seeds_dir / "units.csv")
+    units = [Unit(u["unit_code"], u["unit_level"], u["unit_type"], u["unit_name"], u["parent_code"] or None,
+                  _day(u["valid_from"]), _day(u["valid_to"])) for u in unit_rows]
     bodies = [b for b in _rows(seeds_dir / "bodies.csv") if b["is_derived"] != "true"]
     return Reference(
-        units={
-            u["unit_code"]: Unit(
-                u["unit_code"], u["unit_level"], u["unit_name"], u["parent_code"] or None,
-                _day(u["valid_from"]), _day(u["valid_to"]),
-            )
-            for u in units
-        },
-        unit_names=_vocabulary("units", units, "unit_code", "unit_code", "unit_name", "short_name"),
+        units={u.code: u for u in units},
+        unit_names=_unit_names(seeds_dir, layout_dir, units, unit_rows),
         ethnic_groups=_vocabulary("ethnic_groups", _rows(seeds_dir / "ethnic_groups.csv"), "ethnic_code", "ethnic_name"),
-        bodies=_vocabulary("bodies", bodies, "body_code", "body_name"),
+        bodies={level: _vocabulary(f"bodies ({level} rosters)", [b for b in bodies if b["roster_level"] == level],
+                                   "body_code", "body_name")
+                for level in sorted({b["roster_level"] for b in bodies})},
         education_levels=_vocabulary(
             "education_levels", _rows(seeds_dir / "education_levels.csv"), "education_code", "education_name"
         ),

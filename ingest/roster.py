@@ -38,10 +38,12 @@ MIN_AGE, MAX_AGE = 18, 80
 
 @dataclass(frozen=True)
 class Roster:
-    """A roster sheet to clean: its header, and the as-of date ages are counted at."""
+    """A roster sheet to clean: its header, the as-of date ages are counted at, and the bodies its unit's rosters
+    list (``Reference.bodies_of``)."""
 
     header: Header
     as_of: date
+    bodies: Vocabulary
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,18 @@ def _lookup(series: pl.Series, vocabulary: Vocabulary, prefix: bool) -> pl.Serie
     return map_distinct(series, vocabulary.by_prefix if prefix else vocabulary.exact)
 
 
-def _bodies(frame: pl.DataFrame, reference: Reference) -> pl.DataFrame:
+def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
     """(roster, source_row) → list of body codes; a list with a null means one part of the cell is unknown."""
     tokens = frame.select(
         ROSTER, "source_row",
         pl.col("body").str.replace_all(";", ",").str.split(",").list.eval(pl.element().str.strip_chars()).alias("token"),
     ).explode("token").filter(pl.col("token").is_not_null() & (pl.col("token") != ""))
-    tokens = tokens.with_columns(_lookup(tokens["token"], reference.bodies, prefix=True).alias("body_code"))
+    vocabularies = {r.bodies.name: r.bodies for r in rosters}
+    tokens = tokens.with_columns(pl.coalesce(
+        pl.when(pl.col(ROSTER).is_in([i for i, r in enumerate(rosters) if r.bodies.name == name]))
+        .then(_lookup(tokens["token"], vocabulary, prefix=True))
+        for name, vocabulary in vocabularies.items()
+    ).alias("body_code"))
     return tokens.group_by(ROSTER, "source_row", maintain_order=True).agg(
         pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown")
     )
@@ -191,7 +198,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         ethnic_code=_lookup(people["ethnicity"], reference.ethnic_groups, prefix=False),
         education_code=_lookup(people["education"], reference.education_levels, prefix=True),
         political_theory_code=_lookup(people["political_theory"], reference.political_theory_levels, prefix=True),
-    ).join(_bodies(people, reference), on=[ROSTER, "source_row"], how="left", maintain_order="left")
+    ).join(_bodies(people, rosters), on=[ROSTER, "source_row"], how="left", maintain_order="left")
     reason = (
         pl.when(pl.col("full_name").is_null()).then(pl.lit("missing_name"))
         .when(pl.col("birth_year").is_null()).then(pl.lit("bad_birth_date"))

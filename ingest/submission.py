@@ -123,7 +123,8 @@ def _cells(opened: _Opened | Refused) -> int:
 def _cleaned(opened: list[_Opened | Refused], reference: Reference,
              settings: Settings) -> list[ParsedSubmission | Refused]:
     readable = [o for o in opened if isinstance(o, _Opened)]
-    rosters = iter(clean_rosters([Roster(o.header, o.identity.as_of_date) for o in readable], reference,
+    rosters = iter(clean_rosters([Roster(o.header, o.identity.as_of_date, reference.bodies_of(o.identity.unit_code))
+                                  for o in readable], reference,
                                  settings.person_key_secret))
     return [_parsed(item, next(rosters), reference) if isinstance(item, _Opened) else item for item in opened]
 

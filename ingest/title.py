@@ -1,7 +1,8 @@
 """Which unit a submission is from and the date its roster is as of.
 
-Read from the title block above the roster header ("Đơn vị: Huyện Cao Lộc", "(Tính đến ngày 15/10/2020)"); the
-fallback is a file name ``<GSO code>_<yyyy-mm-dd>.<ext>``. A file with neither is refused, never guessed.
+Read from the title block above the roster header ("Đơn vị: Xã Cao Lộc" or a line "ĐẢNG ỦY XÃ CAO LỘC", and
+"(Tính đến ngày 15/10/2025)"); the fallback is a file name ``<GSO code>_<yyyy-mm-dd>.<ext>``. The date comes first:
+which unit a name means depends on it (``ingest.unit_names``). A file with neither is refused, never guessed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _date(match: re.Match) -> date | None:
         day = date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         return None
-    return day if 1990 <= day.year <= date.today().year + 1 else None
+    return day if day.year >= 1990 else None
 
 
 def _as_of_in(text: str) -> date | None:
@@ -50,29 +51,42 @@ def _title_cells(header: Header) -> list[str]:
     return [t for values in top.iter_rows() for v in values if v and (t := clean_text(v))]
 
 
-def _unit(name: str, as_of: date | None, reference: Reference) -> str:
-    code = reference.unit_names.exact(name)
-    unit = reference.units.get(code) if code else None
-    if unit is None or unit.parent_code is None:
-        raise SubmissionError(
-            "unknown_unit",
-            f"Không nhận ra đơn vị '{name}' (cần tên huyện/thành phố hoặc mã GSO) / unknown reporting unit '{name}'",
-        )
-    if as_of is not None and not unit.valid_on(as_of):
-        raise SubmissionError(
-            "unit_not_valid",
-            f"Đơn vị {unit.name} không còn/chưa tồn tại vào ngày {as_of:%d/%m/%Y} / "
-            f"unit {unit.code} is not valid on {as_of.isoformat()}",
-        )
-    return unit.code
+def _named_unit(labelled: list[str], mentions: list[str], as_of: date, reference: Reference,
+                file_names_unit: bool) -> str | None:
+    """The unit the title names: the first "Đơn vị: …", else the header lines that name an organisation ("ĐẢNG ỦY XÃ
+    CAO LỘC" under "ĐẢNG BỘ TỈNH LẠNG SƠN": the province heads every official form, so it is the unit only when no
+    line names another). Header lines that name no unit on that date are refused unless the file name names one."""
+    names = reference.unit_names
+    if labelled:
+        return names.resolve(labelled[0], as_of).code
+    found: dict[str, str] = {}
+    errors: list[SubmissionError] = []
+    for text in mentions:
+        try:
+            found.setdefault(names.resolve(text, as_of).code, text)
+        except SubmissionError as error:
+            errors.append(error)
+    below = [code for code in found if reference.units[code].parent_code is not None]
+    if len(below) > 1:
+        listed = ", ".join(f"'{found[c]}'" for c in below)
+        raise SubmissionError("ambiguous_unit", f"Đầu trang ghi nhiều đơn vị: {listed}; hãy ghi 'Đơn vị: <tên>' / "
+                                                f"the title names several units: {listed}; write 'Đơn vị: <name>'")
+    if below:
+        return below[0]
+    if errors and not file_names_unit:
+        raise errors[0]
+    return None if errors else next(iter(found), None)
 
 
-def identify(header: Header | None, file_name: str, reference: Reference) -> Identity:
-    """The unit and as-of date from the title block, else from the file name; SubmissionError if neither."""
-    name = as_of = None
+def identify(header: Header | None, file_name: str, reference: Reference, today: date | None = None) -> Identity:
+    """The unit and as-of date from the title block, else from the file name; SubmissionError if neither, if the
+    date is after ``today`` (default: the machine's date), or if the name means no unit or several on that date."""
+    labelled, mentions, as_of = [], [], None
     for text in _title_cells(header) if header else []:
-        if name is None and (match := UNIT_LABEL.match(text)):
-            name = match["name"].strip(" .;,")
+        if match := UNIT_LABEL.match(text):
+            labelled.append(match["name"].strip(" .;,"))
+        elif reference.unit_names.read(text).names_organisation:
+            mentions.append(text)
         as_of = as_of or _as_of_in(text)
     from_file = FILE_NAME.match(Path(file_name).name)
     if as_of is None and from_file:
@@ -83,12 +97,20 @@ def identify(header: Header | None, file_name: str, reference: Reference) -> Ide
             "Không tìm thấy ngày số liệu ('Tính đến ngày dd/mm/yyyy' ở đầu trang, hoặc tên tệp "
             "<mã>_<yyyy-mm-dd>) / no as-of date in the title block or the file name",
         )
-    if name is None and from_file:
-        name = from_file["unit"]
-    if name is None:
+    today = today or date.today()
+    if as_of > today:
+        raise SubmissionError(
+            "as_of_in_future",
+            f"Ngày số liệu {as_of:%d/%m/%Y} chưa tới (hôm nay {today:%d/%m/%Y}): kiểm tra lại ngày ở đầu trang hoặc tên "
+            f"tệp / the as-of date {as_of.isoformat()} is after today ({today.isoformat()})",
+        )
+    code = _named_unit(labelled, mentions, as_of, reference, from_file is not None)
+    if code is None and from_file:
+        code = reference.unit_names.resolve(from_file["unit"], as_of).code
+    if code is None:
         raise SubmissionError(
             "unknown_unit",
             "Không tìm thấy đơn vị ('Đơn vị: <tên>' ở đầu trang, hoặc tên tệp <mã>_<yyyy-mm-dd>) / "
             "no reporting unit in the title block or the file name",
         )
-    return Identity(_unit(name, as_of, reference), as_of)
+    return Identity(code, as_of)

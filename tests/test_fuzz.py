@@ -47,9 +47,11 @@ BIRTHS = st.one_of(
     st.from_regex(r"\d{1,6}([./-]\d{1,4}){0,2}", fullmatch=True),
 )
 CELL = st.one_of(st.none(), st.text(max_size=12), KNOWN_TEXT, BIRTHS)
-CODES = {name: set(getattr(REFERENCE, name).keys.values()) for name in (
-    "ethnic_groups", "bodies", "education_levels", "political_theory_levels", "training_metrics", "headers",
-    "unit_names")}
+VOCABULARIES = {name: getattr(REFERENCE, name) for name in (
+    "ethnic_groups", "education_levels", "political_theory_levels", "training_metrics", "headers")} | {
+    f"bodies of {level} rosters": vocabulary for level, vocabulary in REFERENCE.bodies.items()}
+CODES = {name: set(vocabulary.keys.values()) for name, vocabulary in VOCABULARIES.items()}
+BODY_CODES = set().union(*(CODES[f"bodies of {level} rosters"] for level in REFERENCE.bodies))
 
 
 def _sheet(rows: list[list[str | None]]) -> Sheet:
@@ -76,7 +78,8 @@ def test_header_matcher_finds_a_header_or_names_why_not(rows, file_name):
         require_roster_columns(header)
         identity = identify(header, file_name, REFERENCE)
     except SubmissionError as error:
-        assert error.code in ("missing_column", "no_as_of_date", "unknown_unit", "unit_not_valid")
+        assert error.code in ("missing_column", "no_as_of_date", "as_of_in_future", "unknown_unit", "unit_not_valid",
+                              "ambiguous_unit")
     else:
         assert identity.unit_code in REFERENCE.units
 
@@ -142,8 +145,20 @@ def test_tcvn3_sheet_detector_always_decides(rows):
 @given(st.sampled_from(sorted(CODES)), st.one_of(st.text(max_size=30), KNOWN_TEXT))
 def test_every_vocabulary_maps_to_one_of_its_codes_or_to_none(vocabulary, text):
     codes = CODES[vocabulary] | {None}
-    assert getattr(REFERENCE, vocabulary).exact(text) in codes
-    assert getattr(REFERENCE, vocabulary).by_prefix(text) in codes
+    assert VOCABULARIES[vocabulary].exact(text) in codes
+    assert VOCABULARIES[vocabulary].by_prefix(text) in codes
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=30), KNOWN_TEXT, st.sampled_from([u.name for u in REFERENCE.units.values()])),
+       st.dates(date(1990, 1, 1), date(2030, 12, 31)))
+def test_a_unit_name_gives_one_unit_valid_on_the_date_or_a_reason(text, day):
+    try:
+        unit = REFERENCE.unit_names.resolve(text, day)
+    except SubmissionError as error:
+        assert error.code in ("unknown_unit", "unit_not_valid", "ambiguous_unit")
+    else:
+        assert unit.valid_on(day)
 
 
 @FUZZ
@@ -179,12 +194,14 @@ def _frames(roster) -> tuple:
 def test_every_roster_row_is_accepted_rejected_with_a_reason_or_skipped_as_no_person(rows, other_rows):
     header = find_roster_header([_sheet([ROSTER_HEADER, *rows])], REFERENCE)
     other = find_roster_header([_sheet([ROSTER_HEADER, *other_rows])], REFERENCE)
-    roster, other_roster = clean_rosters([Roster(header, AS_OF), Roster(other, date(2015, 10, 15))], REFERENCE,
-                                         "secret")
-    # Cleaned in one batch or alone, a roster gives the same rows: no rule reaches across rosters.
-    assert _frames(roster) == _frames(clean_rosters([Roster(header, AS_OF)], REFERENCE, "secret")[0])
+    units, province = REFERENCE.bodies["unit"], REFERENCE.bodies["province"]
+    roster, other_roster = clean_rosters([Roster(header, AS_OF, units), Roster(other, date(2015, 10, 15), province)],
+                                         REFERENCE, "secret")
+    # Cleaned in one batch or alone, a roster gives the same rows: no rule reaches across rosters (nor does the
+    # province's vocabulary of bodies).
+    assert _frames(roster) == _frames(clean_rosters([Roster(header, AS_OF, units)], REFERENCE, "secret")[0])
     assert _frames(other_roster) == _frames(
-        clean_rosters([Roster(other, date(2015, 10, 15))], REFERENCE, "secret")[0])
+        clean_rosters([Roster(other, date(2015, 10, 15), province)], REFERENCE, "secret")[0])
     accepted = set(roster.memberships["source_row"])
     rejected = roster.rejected["source_row"].to_list()
     assert len(rejected) == len(set(rejected)) and not accepted & set(rejected)
@@ -192,7 +209,7 @@ def test_every_roster_row_is_accepted_rejected_with_a_reason_or_skipped_as_no_pe
     assert set(roster.rejected["reason_code"]) <= REFERENCE.row_messages.keys()
     assert all(2 <= r <= len(rows) + 1 for r in accepted | set(rejected))
     for member in roster.memberships.iter_rows(named=True):
-        assert member["ethnic_code"] in CODES["ethnic_groups"] and member["body_code"] in CODES["bodies"]
+        assert member["ethnic_code"] in CODES["ethnic_groups"] and member["body_code"] in BODY_CODES
         assert member["gender"] in ("M", "F") and 18 <= member["age_years"] <= 80
 
 

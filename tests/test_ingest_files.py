@@ -181,7 +181,7 @@ def test_unknown_unit_is_refused_with_the_name_written(tmp_path):
                        Layout())
     row = _ingest_beside_a_good_file(settings, bad)
     assert row["unit_code"] is None
-    assert row["message"].startswith("Không nhận ra đơn vị 'Huyện Bảo Lạc' (cần tên huyện/thành phố hoặc mã GSO)")
+    assert row["message"].startswith("Không nhận ra đơn vị 'Huyện Bảo Lạc' (cần tên xã, phường, huyện, thành phố hoặc mã GSO")
 
 
 def test_no_as_of_date_is_refused(tmp_path):

@@ -268,10 +268,8 @@ def test_unknown_unit_is_refused_with_its_name():
     assert refused.value.message.startswith("Không nhận ra đơn vị 'Huyện Bảo Lạc'")
 
 
-def test_province_is_not_a_reporting_unit():
-    with pytest.raises(SubmissionError) as refused:
-        _identify("Đơn vị: Tỉnh Lạng Sơn", "(Tính đến ngày 15/10/2020)")
-    assert refused.value.code == "unknown_unit"
+def test_the_province_reports_its_own_roster():
+    assert _identify("Đơn vị: Tỉnh Lạng Sơn", "(Tính đến ngày 15/10/2020)").unit_code == "20"
 
 
 def test_unit_dissolved_before_the_as_of_date_is_refused():
