@@ -93,6 +93,7 @@ FORMS_2025_BY_UNIT = {
     "06211": (Layout(footer=True, column_numbers=True), "code"),  # "Đơn vị: 06211" (Xã Cao Lộc)
     "06076": (Layout(old_tone_marks=True, footer=True), "name"),  # "Xã Quý Hoà"
     "06124": (Layout(fmt="xls", footer=True), "abbreviation"),  # "X. Na Sầm"
+    "05986": (Layout(fmt="csv", date_style="dmy", gender_style="upper"), "abbreviation"),  # "P. Tam Thanh"
     "06112": (Layout(date_style="dmy"), "short"),  # "Bình Gia": a former district's name, now a commune's
     "06040": (Layout(fmt="csv", date_style="dmy"), "ascii"),  # "Xa That Khe"
 }
