@@ -1,23 +1,21 @@
-"""Roster forms as district offices really fill them in: the writers behind the demo inbox and test fixtures.
+"""Roster forms as unit offices really fill them in: the writers behind the demo inbox and test fixtures.
 
-A ``Roster`` holds what the clerk typed (names, spellings, dates as written); a ``Layout`` says what the office's
-form looks like (file format, header spellings, a split Nam/Nữ birth column, legacy TCVN3 fonts, a signature block,
-…). ``write_roster`` puts the two together in one file, the same bytes for the same input.
+A ``Roster`` holds what the clerk typed (names, spellings, dates as written, what the title calls the unit); a
+``Layout`` says what the office's form looks like (file format, header spellings, a split Nam/Nữ birth column,
+legacy TCVN3 fonts, a "Đơn vị:" line or a letterhead, a signature block, …). ``write_roster`` puts the two together
+in one file, the same bytes for the same input; ``samples.workbooks`` turns the sheets into .xlsx, .xls or .csv.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import xlsxwriter
-import xlwt
-
 from ingest.tcvn3 import encode_tcvn3
+from samples.workbooks import Cell, Grid, write_csv, write_xls, write_xlsx
 
 ROSTER_SHEET = "Danh sách"
 TRAINING_SHEET = "Đào tạo - Tuyển dụng"
@@ -48,7 +46,6 @@ TONES = "\u0300\u0301\u0303\u0309\u0323"
 # "oa", "oe", "uy" carry it on the second letter.
 NEW_TONE = re.compile(rf"(?i)(o)([{TONES}])([ae])(?![\w\u0300-\u036f])|(u)([{TONES}])(y)(?![\w\u0300-\u036f])")
 
-Cell = str | int | date | None
 
 
 @dataclass(frozen=True)
@@ -119,16 +116,6 @@ class Layout:
         for name, allowed in LAYOUT_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"Layout.{name}={getattr(self, name)!r}; allowed: {', '.join(allowed)}")
-
-
-@dataclass
-class Grid:
-    """One sheet before it becomes a file: rows of cells, merged ranges (r1, c1, r2, c2), bold rows."""
-
-    rows: list[list[Cell]]
-    merges: list[tuple[int, int, int, int]]
-    bold: set[int]
-    widths: list[int]
 
 
 def _columns(layout: Layout) -> list[tuple[str, str, int]]:
@@ -270,67 +257,6 @@ def _encoded(grid: Grid, layout: Layout) -> Grid:
     return Grid(rows, grid.merges, grid.bold, grid.widths)
 
 
-def _covered(grid: Grid) -> set[tuple[int, int]]:
-    """Cells inside merged ranges other than their top-left, which Excel leaves empty."""
-    return {(r, c) for r1, c1, r2, c2 in grid.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {
-        (r1, c1) for r1, c1, _, _ in grid.merges
-    }
-
-
-def _write_xlsx(path: Path, sheets: list[tuple[str, Grid]], created: datetime) -> None:
-    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    with xlsxwriter.Workbook(str(path), options) as book:
-        book.set_properties({"created": created, "author": "Văn phòng", "title": HEADING})  # fixed: same bytes
-        plain, strong = book.add_format({"text_wrap": True, "valign": "vcenter"}), book.add_format(
-            {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter"})
-        day = book.add_format({"num_format": "dd/mm/yyyy", "align": "center"})
-        for name, grid in sheets:
-            sheet = book.add_worksheet(name)
-            for c, width in enumerate(grid.widths):
-                sheet.set_column(c, c, width)
-            for r1, c1, r2, c2 in grid.merges:
-                sheet.merge_range(r1, c1, r2, c2, grid.rows[r1][c1] or "", strong)
-            skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
-            for r, row in enumerate(grid.rows):
-                style = strong if r in grid.bold else plain
-                for c, value in enumerate(row):
-                    if value is None or (r, c) in skip:
-                        continue
-                    if isinstance(value, date):
-                        sheet.write_datetime(r, c, value, day)
-                    elif isinstance(value, int):
-                        sheet.write_number(r, c, value, style)
-                    else:
-                        sheet.write_string(r, c, value, style)
-
-
-def _write_xls(path: Path, sheets: list[tuple[str, Grid]]) -> None:
-    book = xlwt.Workbook(encoding="utf-8")
-    plain = xlwt.easyxf("align: wrap on, vert centre")
-    strong = xlwt.easyxf("font: bold on; align: wrap on, vert centre, horiz centre")
-    day = xlwt.easyxf("align: horiz centre", num_format_str="dd/mm/yyyy")
-    for name, grid in sheets:
-        sheet = book.add_sheet(name)
-        for c, width in enumerate(grid.widths):
-            sheet.col(c).width = 256 * width
-        for r1, c1, r2, c2 in grid.merges:
-            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1] or "", strong)
-        skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if value is not None and (r, c) not in skip:
-                    sheet.write(r, c, value, day if isinstance(value, date) else strong if r in grid.bold else plain)
-    book.save(str(path))
-
-
-def _write_csv(path: Path, grid: Grid, bom: bool) -> None:
-    def text(value: Cell) -> str:
-        return "" if value is None else f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
-
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows([text(v) for v in row] for row in grid.rows)
-
-
 def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     """Write ``roster`` in ``layout`` to ``path`` and return ``path``.
 
@@ -348,11 +274,11 @@ def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if layout.fmt == "xlsx":
-        _write_xlsx(path, sheets, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
+        write_xlsx(path, sheets, HEADING, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
     elif layout.fmt == "xls":
-        _write_xls(path, sheets)
+        write_xls(path, sheets)
     else:
-        _write_csv(path, sheets[0][1], layout.csv_bom)
+        write_csv(path, sheets[0][1], layout.csv_bom)
     return path
 
 

@@ -1,11 +1,13 @@
-"""Synthetic rosters of a Lạng Sơn district-level unit, for the demo inbox and for tests.
+"""Synthetic rosters of a Lạng Sơn unit (a district until 2025, a commune or ward, or the province itself), for the
+demo inbox and for tests.
 
 Nobody here is real: names are random combinations of common family, middle and given names, birth dates are
 random, and any likeness to an actual cadre is a coincidence. Only the proportions aim at realism: bodies of the
-usual size, an ethnic mix near the province's population (Nùng 43 %, Tày 36 %, Kinh 16 %, Dao 4 %, Hoa, Sán Chay
-and Mông 1 %), women and under-40s a minority that grows from 2015 to 2020. Every value is written the way a clerk
-would, with spellings taken from the seeds' names and aliases, so the reader has real variety to recognise.
-The same unit, date and ``seed`` always give the same roster.
+usual size (the posts are ``samples.posts`` and ``samples.posts_2025``), an ethnic mix near the province's
+population (Nùng 43 %, Tày 36 %, Kinh 16 %, Dao 4 %, Hoa, Sán Chay and Mông 1 %), women and under-40s a minority
+that grows from 2015 to 2020 and 2025. Every value is written the way a clerk would, with spellings taken from the
+seeds' names and aliases, so the reader has real variety to recognise. The same unit, date and ``seed`` always give
+the same roster.
 """
 
 from __future__ import annotations
