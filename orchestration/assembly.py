@@ -8,7 +8,7 @@ from ingest.settings import Settings
 from orchestration.automation import build_inbox_sensor, build_schedule
 from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.ingest_assets import build_lake_assets
-from orchestration.partitions import every_unit_tags, unit_partitions
+from orchestration.partitions import every_unit_tags, unit_partitions, unit_partitions_table
 from orchestration.publish_assets import build_publish_asset, published_relations
 from orchestration.quality import build_quality_checks
 from orchestration.resources import warehouse_resource
@@ -31,7 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         description="Ingest → dbt → quality gate → publish. Nightly over every unit; the inbox sensor runs one unit.",
     )
     return dg.Definitions(
-        assets=[build_lake_assets(partitions), dbt_models, published],
+        assets=[build_lake_assets(partitions, unit_partitions_table(settings)), dbt_models, published],
         asset_checks=[quality],
         jobs=[job],
         schedules=[build_schedule(job, partitions)],

@@ -44,7 +44,8 @@ def build_inbox_sensor(job) -> dg.SensorDefinition:
                 context.log.warning(f"{inbox_file.file_name}: not processed — {error.code}: {error.message}")
                 continue
             requests.append(dg.RunRequest(run_key=inbox_file.sha256, partition_key=identity.unit_code,
-                                          tags={"cadre/file": inbox_file.file_name[:200]}))
+                                          tags={"cadre/file": inbox_file.file_name[:200],
+                                                "cadre/unit": reference.units[identity.unit_code].name}))
         context.update_cursor(json.dumps(sorted(seen)))
         return requests or dg.SkipReason("no new file in the inbox")
 

@@ -20,11 +20,12 @@ LAKE_TABLES = {
 }
 
 
-def build_lake_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def build_lake_assets(partitions: dg.PartitionsDefinition, units: dg.MetadataValue) -> dg.AssetsDefinition:
+    """The lake assets over ``partitions``; ``units`` tells what each partition key names (shown with the asset)."""
     @dg.multi_asset(
         specs=[
             dg.AssetSpec(["lake", table], description=text, group_name="ingest", owners=["team:data-engineering"],
-                         kinds={"polars", "parquet"})
+                         kinds={"polars", "parquet"}, metadata={"units": units})
             for table, text in LAKE_TABLES.items()
         ],
         partitions_def=partitions,

@@ -1,4 +1,7 @@
-"""Ingest is partitioned by reporting unit; the partitions come from the units seed, never from a list in code."""
+"""Ingest is partitioned by reporting unit; the partitions come from the units seed, never from a list in code.
+
+A partition key is the unit's GSO code ("06211", "183", "20"): Dagster shows keys only, so the lake assets carry the
+table of what each key names (``unit_partitions_table``) and a sensor run is tagged with its unit's name."""
 
 from __future__ import annotations
 
@@ -11,6 +14,14 @@ from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION
 
 def unit_partitions(settings: Settings) -> dg.StaticPartitionsDefinition:
     return dg.StaticPartitionsDefinition(sorted(u.code for u in load_reference(settings.seeds).reporting_units()))
+
+
+def unit_partitions_table(settings: Settings) -> dg.MetadataValue:
+    """The partition keys with the unit each names, as a markdown table for the assets' metadata."""
+    rows = [f"| `{u.code}` | {u.name} | {u.type} | {u.valid_from or ''} | {u.valid_to or ''} |"
+            for u in sorted(load_reference(settings.seeds).reporting_units(), key=lambda u: u.code)]
+    return dg.MetadataValue.md("\n".join([
+        "| partition | unit · đơn vị | type · loại | valid from · từ | valid to · đến |", "|---|---|---|---|---|", *rows]))
 
 
 def every_unit_tags(partitions: dg.StaticPartitionsDefinition) -> dict[str, str]:

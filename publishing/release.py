@@ -25,6 +25,7 @@ PUBLISHED_TABLES = {
     "training_recruitment": ("training_recruitment", "area_code, year, metric_code"),
     "submissions": ("submissions", "received_at, file_name, sha256"),
     "units": ("units", "unit_code"),
+    "unit_lineage": ("unit_lineage", "unit_code, former_unit_level, former_unit_name"),
 }
 RELEASES_KEPT = 3
 

@@ -10,7 +10,7 @@ from html import escape
 
 import duckdb
 
-from ingest.reference import valid_on
+from ingest.unit_names import valid_on
 from publishing.charts import indicator_chart_svg
 
 CSS = """

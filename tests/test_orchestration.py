@@ -11,6 +11,7 @@ import csv
 import hashlib
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ingest.settings import load_settings
 from orchestration.assembly import JOB_NAME
 from orchestration.definitions import defs
 from orchestration.ingest_assets import LAKE_TABLES, build_lake_assets
-from orchestration.partitions import unit_partitions
+from orchestration.partitions import unit_partitions, unit_partitions_table
 from orchestration.resources import WarehouseResource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,10 +36,14 @@ def graph():
     return defs.resolve_asset_graph()
 
 
-def _seed_unit_codes() -> list[str]:
-    """Units that report (every unit with a parent), read straight from the seed."""
+def _seed_units() -> dict[str, dict[str, str]]:
+    """Units that report (every unit of the seed, the province with its own bodies), read straight from the seed."""
     with (REPO / "dbt_project" / "seeds" / "units.csv").open(encoding="utf-8", newline="") as handle:
-        return sorted(row["unit_code"] for row in csv.DictReader(handle) if row["parent_code"])
+        return {row["unit_code"]: row for row in csv.DictReader(handle)}
+
+
+def _seed_unit_codes() -> list[str]:
+    return sorted(_seed_units())
 
 
 def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
@@ -66,9 +71,15 @@ def test_workspace_yaml_loads_the_code_location(clean_env, tmp_path):
 
 def test_lake_assets_are_partitioned_by_the_units_of_the_seed(graph):
     units = _seed_unit_codes()
-    assert len(units) == 11
+    levels = Counter(row["unit_level"] for row in _seed_units().values())
+    assert (len(units), levels) == (77, Counter(commune=65, district=11, province=1))
     for table in LAKE_TABLES:
-        assert graph.get(dg.AssetKey(["lake", table])).partitions_def.get_partition_keys() == units
+        node = graph.get(dg.AssetKey(["lake", table]))
+        assert node.partitions_def.get_partition_keys() == units
+        # Dagster shows partition keys only: the asset says which unit each key names.
+        table_md = node.metadata["units"].value
+        assert "| `06211` | Xã Cao Lộc | xã | 2025-07-01 |" in table_md
+        assert "| `183` | Huyện Cao Lộc | huyện |  | 2025-06-30 |" in table_md
 
 
 def test_dbt_models_continue_the_lineage_from_the_lake(graph):
@@ -130,6 +141,15 @@ def test_inbox_sensor_requests_one_run_per_new_file_for_its_unit(write_small_ros
     assert all(r.job_name in (None, JOB_NAME) for r in tick.run_requests)
 
 
+def test_inbox_sensor_routes_a_bare_name_by_the_rosters_date(write_small_roster, tmp_path):
+    inbox = tmp_path / "inbox"
+    before = write_small_roster(inbox / "cao_loc_2020.xlsx", "Cao Lộc", date(2020, 10, 15))
+    after = write_small_roster(inbox / "cao_loc_2025.xlsx", "Cao Lộc", date(2025, 10, 15))
+    tick = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
+    assert {r.run_key: (r.partition_key, r.tags["cadre/unit"]) for r in tick.run_requests} == {
+        _sha256(before): ("183", "Huyện Cao Lộc"), _sha256(after): ("06211", "Xã Cao Lộc")}
+
+
 def test_inbox_sensor_requests_nothing_for_files_it_has_seen(write_small_roster, tmp_path):
     inbox = tmp_path / "inbox"
     write_small_roster(inbox / "cao_loc.xlsx", "Huyện Cao Lộc", date(2020, 10, 15))
@@ -172,7 +192,7 @@ def test_run_of_one_unit_partition_writes_only_that_units_lake_folders(write_sma
     write_small_roster(inbox / "tp_2021.xlsx", "Thành phố Lạng Sơn", date(2021, 6, 30), people=12)
 
     resources = {"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse))}
-    lake = build_lake_assets(unit_partitions(settings))
+    lake = build_lake_assets(unit_partitions(settings), unit_partitions_table(settings))
     result = dg.materialize([lake], partition_key="183", resources=resources)
 
     assert result.success

@@ -1,5 +1,6 @@
--- Province rows of indicators carry the sums of the unit rows they roll up (each unit's latest accepted submission
--- in the period). A difference means percentages were averaged, a unit was counted twice or one was left out.
+-- Province roll-up rows of indicators carry the sums of the unit rows they roll up (each unit's latest accepted
+-- submission in the period, of the units valid on the period's as-of date). A difference means percentages were
+-- averaged, a unit was counted twice or one was left out.
 with unit_sums as (
     select
         submissions.province_code as area_code,
@@ -20,7 +21,7 @@ with unit_sums as (
 province_rows as (
     select area_code, period, body_code, indicator_code, numerator, denominator
     from {{ ref('area_indicators') }}
-    where area_level = 'province'
+    where area_level = 'province' and units_expected is not null
 )
 
 {{ rows_that_differ('province_rows', 'unit_sums', ['area_code', 'period', 'body_code', 'indicator_code'],

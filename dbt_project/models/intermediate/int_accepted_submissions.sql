@@ -1,11 +1,15 @@
 -- The submission that counts for each unit and as-of date, and which of them the province roll-up uses.
 -- Ingest decides which file counts (at most one per unit and as-of date, test one_accepted_submission_per_unit_and_as_of):
--- this model only keeps the files whose status is_accepted and ranks them within the period.
+-- this model only keeps the files whose status is_accepted and ranks them within the period. The roll-up of a period
+-- takes each unit's latest roster of the period, of the units that exist on the period's latest as-of date: a
+-- district's roster of May 2025 is never summed with the communes that replaced it in July.
 with accepted as (
     select
         submissions.submission_sha256,
         submissions.unit_code,
         units.parent_code as province_code,
+        units.valid_from,
+        units.valid_to,
         submissions.as_of_date,
         cast(extract(year from submissions.as_of_date) as integer) as period,
         submissions.received_at,
@@ -29,6 +33,13 @@ ranked_in_period as (
             order by accepted.as_of_date desc
         ) as period_rank
     from accepted
+),
+
+dated_periods as (
+    select
+        ranked_in_period.*,
+        max(as_of_date) over (partition by province_code, period) as period_as_of_date
+    from ranked_in_period
 )
 
 select
@@ -43,5 +54,7 @@ select
     rows_rejected,
     period_rank = 1 as is_latest_in_period,
     -- The province's own roster (no parent) is not summed into itself.
-    period_rank = 1 and province_code is not null as is_in_province_rollup
-from ranked_in_period
+    period_rank = 1
+        and province_code is not null
+        and {{ unit_is_valid_on('valid_from', 'valid_to', 'period_as_of_date') }} as is_in_province_rollup
+from dated_periods

@@ -1,5 +1,6 @@
--- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived body
--- department_managers, with the flag behind each indicator (is_<indicator_code>, macros/indicator_rules.sql).
+-- Memberships of accepted submissions, one row per unit × as-of date × person × body, plus the derived bodies
+-- (seed bodies.part_of: department_managers of department_head and department_deputy, and the province's own
+-- twin), with the flag behind each indicator (is_<indicator_code>, macros/indicator_rules.sql).
 -- Rebuilt per unit in a partition run (macros/run_units.sql).
 -- Ingest keeps one row per person and body in a file (a repeat is rejected as duplicate_membership); the test
 -- stg_memberships_one_row_per_person_and_body asserts it.
@@ -28,10 +29,11 @@ with listings as (
     {{ where_run_units('memberships.unit_code') }}
 ),
 
--- Lãnh đạo cấp phòng: heads and deputies together, a person who is both (e.g. head of one office, deputy of
--- another) counted once, with the attributes of their highest-ranked listing.
-department_managers as (
+-- A derived body (Lãnh đạo cấp phòng: heads and deputies together) counts a person listed in several of its parts
+-- (head of one office, deputy of another) once, with the attributes of their highest-ranked listing.
+derived as (
     select
+        bodies.part_of as body_code,
         listings.unit_code,
         listings.as_of_date,
         listings.person_key,
@@ -50,8 +52,8 @@ department_managers as (
     from listings
     inner join {{ ref('bodies') }} as bodies
         on bodies.body_code = listings.body_code
-    where listings.body_code in ('department_head', 'department_deputy')
-    group by listings.unit_code, listings.as_of_date, listings.person_key
+    where bodies.part_of is not null
+    group by bodies.part_of, listings.unit_code, listings.as_of_date, listings.person_key
 ),
 
 all_memberships as (
@@ -64,10 +66,10 @@ all_memberships as (
 
     select
         listing.submission_sha256, unit_code, as_of_date, listing.period, person_key,
-        'department_managers' as body_code,
+        body_code,
         cast(null as varchar) as term,
         listing.gender, listing.age_years, listing.ethnic_code, listing.education_code, listing.political_theory_code
-    from department_managers
+    from derived
 )
 
 select

@@ -113,6 +113,9 @@ left join area_rows as previous_rows
    and previous_rows.as_of_date = previous_dates.previous_as_of_date
    and previous_rows.body_code = previous_dates.body_code
    and previous_rows.indicator_code = previous_dates.indicator_code
+-- a target applies to one term of one body at one area level (seed targets); none, and meets_target is NULL
 left join {{ ref('targets') }} as targets
-    on targets.body_code = area_rows.body_code
+    on targets.term = area_rows.term
+   and targets.body_code = area_rows.body_code
+   and targets.area_level = area_rows.area_level
    and targets.indicator_code = area_rows.indicator_code

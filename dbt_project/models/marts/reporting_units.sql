@@ -9,5 +9,7 @@ select
     short_name,
     parent_code,
     valid_from,
-    valid_to
+    valid_to,
+    -- appended to the published contract with the two-level government of 2025-07-01
+    unit_type
 from {{ ref('units') }}

@@ -1,6 +1,7 @@
 -- Training and recruitment (Đào tạo - Tuyển dụng): one row per area × year × metric. A unit may report the same
 -- year in several submissions (a year's figure is revised in the next roster): per unit, the latest as-of date wins
--- among all its accepted submissions, and the province sums its units' winning figures.
+-- among all its accepted submissions, and the province sums its units' winning figures. The province's own roster
+-- reports its bodies; a training sheet in it is not summed with the units' (only unit areas and roll-ups count).
 with reported as (
     select
         areas.area_code,
@@ -16,6 +17,7 @@ with reported as (
     inner join {{ ref('int_area_submissions') }} as areas
         on areas.submission_sha256 = training.submission_sha256
        and areas.unit_code = training.unit_code
+    where areas.area_level <> 'province' or areas.is_rollup
 ),
 
 area_rows as (
