@@ -1,9 +1,14 @@
-"""The demo inbox: 22 invented submissions, one per district-level unit of Lạng Sơn for 2015 and for 2020.
+"""The demo inbox: 88 invented submissions of Lạng Sơn, before and after the two-level reform of 1 July 2025.
 
-Every person in them is synthetic (see ``samples.people``). The files are filled in the many ways districts
-really send them (``samples.forms``), so the demo exercises the whole reader, and a few carry deliberate bad
-rows, well under the quarantine limit, so the feedback files have something to say. Writing the inbox twice gives
-the same bytes.
+22 are the district-level units' rosters of 2015 and 2020 (11 districts × the two congresses), 65 the rosters of
+the communes and wards of 2025 (after their congresses, due by 31 August 2025) and one the province's own roster of
+2025 (its Ban Chấp hành, Ban Thường vụ and the heads and deputies of its agencies' rooms). Every person in them is
+synthetic (see ``samples.people``). The files are filled in the many ways units really send them
+(``samples.forms``), and the 2025 ones name their unit in every way the submission contract allows ("Xã Cao Lộc",
+"Đảng ủy xã Cao Lộc", "X. Na Sầm", "06211", a letterhead, or only the file name), so the demo exercises the whole
+reader; a few carry deliberate bad rows, well under the quarantine limit, so the feedback files have something to
+say. The 22 district files are the bytes the 2015 and 2020 figures were published from. Writing the inbox twice
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from samples.forms import Layout, write_roster
-from samples.people import UnitRow, district_units, synthetic_roster
+from samples.forms import Layout, Roster, write_roster
+from samples.people import synthetic_roster
+from samples.units import UnitRow, units
 
-__all__ = ["DemoFile", "demo_bad_rows", "demo_files", "write_demo_inbox"]
+__all__ = ["DemoFile", "demo_bad_rows", "demo_files", "demo_roster", "write_demo_inbox"]
 
 AS_OF_DATES = (date(2015, 10, 15), date(2020, 10, 15))  # the 2015 and 2020 party congresses
+AS_OF_2025 = date(2025, 10, 15)  # after the communes' congresses and the province's
 
 # One line per file, in the order units appear in the units seed, 2015 before 2020:
 # (layout, how the title names the unit, training sheet?, bad rows by reason code).
@@ -63,6 +70,42 @@ PLAN: tuple[tuple[Layout, str, bool, dict[str, int]], ...] = (
 )
 
 
+# The forms of 2025, dealt to the communes and wards in seed order, round and round: (layout, how the title names
+# the unit). A letterhead names the unit's Đảng ủy, the way official documents do.
+FORMS_2025: tuple[tuple[Layout, str], ...] = (
+    (Layout(footer=True), "name"),
+    (Layout(unit_line="letterhead", footer=True, column_numbers=True), "committee"),
+    (Layout(fmt="xls", date_style="dmy", headers="short"), "short"),
+    (Layout(fmt="csv", date_style="dmy", encoding="nfd"), "party"),
+    (Layout(birth_columns="split", old_tone_marks=True, footer=True), "committee"),
+    (Layout(fmt="xls", encoding="tcvn3", bodies_per_row="one_per_row", gender_style="upper"), "people_committee"),
+    (Layout(date_style="year", cover_sheet=True, date_title="plain"), "ascii"),
+    (Layout(fmt="csv", csv_bom=False, date_style="iso", title_block=False, gender_style="mf"), "code"),
+    (Layout(fmt="xls", unit_line="letterhead", birth_columns="split", date_style="dmy"), "committee"),
+    (Layout(encoding="tcvn3", headers="short", footer=True, body_separator="; "), "name"),
+    (Layout(fmt="csv", bodies_per_row="one_per_row", gender_style="lower", column_numbers=True), "abbreviation"),
+    (Layout(encoding="nfd", old_tone_marks=True, cover_sheet=True, footer=True), "short"),
+    (Layout(date_style="iso", headers="short", title_block=False), "code"),
+)
+# Units whose file shows one named form of the contract, whatever the round would deal them.
+FORMS_2025_BY_UNIT = {
+    "06187": (Layout(title_block=False), "code"),  # Phường Kỳ Lừa: only the file name says who sent it
+    "06211": (Layout(footer=True, column_numbers=True), "code"),  # "Đơn vị: 06211" (Xã Cao Lộc)
+    "06076": (Layout(old_tone_marks=True, footer=True), "name"),  # "Xã Quý Hoà"
+    "06124": (Layout(fmt="xls", footer=True), "abbreviation"),  # "X. Na Sầm"
+    "05986": (Layout(fmt="csv", date_style="dmy", gender_style="upper"), "abbreviation"),  # "P. Tam Thanh"
+    "06112": (Layout(date_style="dmy"), "short"),  # "Bình Gia": a former district's name, now a commune's
+    "06040": (Layout(fmt="csv", date_style="dmy"), "ascii"),  # "Xa That Khe"
+}
+PROVINCE_FORM = (Layout(footer=True, cover_sheet=True, column_numbers=True), "alias")  # "Tỉnh ủy Lạng Sơn"
+BAD_ROWS_2025 = {
+    "05983": {"missing_name": 1}, "06019": {"bad_birth_date": 1}, "06103": {"age_out_of_range": 1},
+    "06148": {"unknown_ethnicity": 1}, "06211": {"unknown_body": 1}, "06367": {"ambiguous_ethnicity_code": 1},
+    "06436": {"missing_gender": 1}, "06577": {"missing_name": 1},
+    "20": {"bad_birth_date": 1, "unknown_ethnicity": 1, "missing_gender": 1},
+}
+
+
 @dataclass(frozen=True)
 class DemoFile:
     file_name: str
@@ -80,8 +123,11 @@ def _ascii(text: str) -> str:
 
 
 def _title(unit: UnitRow, style: str) -> str:
+    typed = f"{unit.unit_type} {unit.short_name}"  # "xã Cao Lộc"
     return {"name": unit.name, "short": unit.short_name, "alias": (unit.aliases or (unit.short_name,))[0],
-            "ascii": _ascii(unit.name), "code": unit.code}[style]
+            "ascii": _ascii(unit.name), "code": unit.code, "party": f"Đảng bộ {typed}",
+            "committee": f"{unit.party_committee} {typed}", "people_committee": f"UBND {typed}",
+            "abbreviation": unit.abbreviated}[style]
 
 
 def _file_name(index: int, unit: UnitRow, as_of: date, layout: Layout) -> str:
@@ -92,15 +138,32 @@ def _file_name(index: int, unit: UnitRow, as_of: date, layout: Layout) -> str:
             f"Danh sách cán bộ {unit.short_name} năm {as_of.year}")[index % 3] + f".{layout.fmt}"
 
 
-def demo_files() -> list[DemoFile]:
-    """What the demo inbox holds, file by file, without writing anything."""
-    pairs = [(unit, as_of) for unit in district_units() for as_of in AS_OF_DATES]
+def _plan() -> list[tuple[UnitRow, date, tuple[Layout, str, bool, dict[str, int]]]]:
+    """(unit, as-of date, form) of every file: the districts' as PLAN says, then the communes', then the province's."""
+    pairs = [(unit, as_of) for unit in units("district") for as_of in AS_OF_DATES]
     if len(pairs) != len(PLAN):
         raise ValueError(f"the demo plan has {len(PLAN)} layouts for {len(pairs)} unit × date pairs")
+    plan = [(unit, as_of, form) for (unit, as_of), form in zip(pairs, PLAN)]
+    for i, unit in enumerate(units("commune")):
+        layout, title = FORMS_2025_BY_UNIT.get(unit.code, FORMS_2025[i % len(FORMS_2025)])
+        plan.append((unit, AS_OF_2025, (layout, title, False, BAD_ROWS_2025.get(unit.code, {}))))
+    province, = units("province")
+    plan.append((province, AS_OF_2025, (*PROVINCE_FORM, False, BAD_ROWS_2025.get(province.code, {}))))
+    return plan
+
+
+def demo_files() -> list[DemoFile]:
+    """What the demo inbox holds, file by file, without writing anything."""
     return [
         DemoFile(_file_name(i, unit, as_of, layout), unit.code, as_of, layout, _title(unit, title), training, bad)
-        for i, ((unit, as_of), (layout, title, training, bad)) in enumerate(zip(pairs, PLAN))
+        for i, (unit, as_of, (layout, title, training, bad)) in enumerate(_plan())
     ]
+
+
+def demo_roster(f: DemoFile) -> Roster:
+    """The roster ``f`` is written from, its bad rows included."""
+    unit = next(u for level in ("district", "commune", "province") for u in units(level) if u.code == f.unit_code)
+    return synthetic_roster(unit, f.as_of, f.unit_title, f.with_training, f.bad_rows)
 
 
 def demo_bad_rows() -> dict[str, dict[str, int]]:
@@ -109,12 +172,7 @@ def demo_bad_rows() -> dict[str, dict[str, int]]:
 
 
 def write_demo_inbox(out: Path) -> list[Path]:
-    """Write the 22 demo submissions into ``out`` (created if needed) and return their paths."""
-    units = {unit.code: unit for unit in district_units()}
+    """Write the 88 demo submissions into ``out`` (created if needed) and return their paths, in ``demo_files``
+    order."""
     out = Path(out)
-    return [
-        write_roster(out / f.file_name,
-                     synthetic_roster(units[f.unit_code], f.as_of, f.unit_title, f.with_training, f.bad_rows),
-                     f.layout)
-        for f in demo_files()
-    ]
+    return [write_roster(out / f.file_name, demo_roster(f), f.layout) for f in demo_files()]

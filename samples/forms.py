@@ -1,28 +1,28 @@
-"""Roster forms as district offices really fill them in: the writers behind the demo inbox and test fixtures.
+"""Roster forms as unit offices really fill them in: the writers behind the demo inbox and test fixtures.
 
-A ``Roster`` holds what the clerk typed (names, spellings, dates as written); a ``Layout`` says what the office's
-form looks like (file format, header spellings, a split Nam/Nữ birth column, legacy TCVN3 fonts, a signature block,
-…). ``write_roster`` puts the two together in one file, the same bytes for the same input.
+A ``Roster`` holds what the clerk typed (names, spellings, dates as written, what the title calls the unit); a
+``Layout`` says what the office's form looks like (file format, header spellings, a split Nam/Nữ birth column,
+legacy TCVN3 fonts, a "Đơn vị:" line or a letterhead, a signature block, …). ``write_roster`` puts the two together
+in one file, the same bytes for the same input; ``samples.workbooks`` turns the sheets into .xlsx, .xls or .csv.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import xlsxwriter
-import xlwt
-
 from ingest.tcvn3 import encode_tcvn3
+from samples.workbooks import Cell, Grid, write_csv, write_xls, write_xlsx
 
 ROSTER_SHEET = "Danh sách"
 TRAINING_SHEET = "Đào tạo - Tuyển dụng"
 COVER_SHEET = "Hướng dẫn"
 HEADING = "DANH SÁCH CÁN BỘ LÃNH ĐẠO, QUẢN LÝ VÀ CÁN BỘ, CÔNG CHỨC CẤP XÃ"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+PROVINCE_PARTY = "ĐẢNG BỘ TỈNH LẠNG SƠN"  # every unit's letterhead starts with the party organisation above it
 COVER_LINES = (
     "HƯỚNG DẪN LẬP DANH SÁCH (Đề án 457)",
     "1. Mỗi cán bộ ghi trên một dòng, ghi đủ họ tên và ngày sinh theo lý lịch.",
@@ -39,13 +39,13 @@ LAYOUT_CHOICES = {
     "date_title": ("ngay", "plain"),
     "bodies_per_row": ("joined", "one_per_row"),
     "gender_style": tuple(GENDER_WORDS),
+    "unit_line": ("label", "letterhead"),
 }
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 # New style puts the tone on the main vowel (hòa, thủy); old offices still write hoà, thuỷ: in an open syllable
 # "oa", "oe", "uy" carry it on the second letter.
 NEW_TONE = re.compile(rf"(?i)(o)([{TONES}])([ae])(?![\w\u0300-\u036f])|(u)([{TONES}])(y)(?![\w\u0300-\u036f])")
 
-Cell = str | int | date | None
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Roster:
-    unit_title: str  # what follows "Đơn vị:" ("Huyện Cao Lộc", "TP. Lạng Sơn", "183")
+    # What the title calls the unit: after "Đơn vị:" ("Huyện Cao Lộc", "TP. Lạng Sơn", "183"), or in a letterhead
+    # ("Đảng ủy xã Cao Lộc", written in capitals).
+    unit_title: str
     as_of: date
     people: tuple[Person, ...]
     training: tuple[tuple[int, str, str], ...] = ()  # (year, content, number as written)
     signers: tuple[str, str] = ("", "")  # who prepared the list, who signed for the unit
+    signed_for: str = "TM. BAN THƯỜNG VỤ"  # above the signature of a full form: TM. ĐẢNG ỦY, TM. TỈNH ỦY …
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,10 @@ class Layout:
     tháng, năm sinh" over "Nam" | "Nữ", the date under the person's sex). date_style: excel (date cells; a CSV gets
     dd/mm/yyyy, as Excel exports them) | dmy (text, zero padding on alternate rows) | iso | year. encoding: nfc |
     nfd | tcvn3 (every text cell). headers: full ("Họ và tên", "Đối tượng", …, with STT) | short ("Họ tên",
-    "Nhóm chức danh", "NK", "LLCT", no STT). title_block: "Đơn vị: …" and the as-of date above the header (without
-    it the file name must say ``<code>_<yyyy-mm-dd>``). date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain
-    "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
+    "Nhóm chức danh", "NK", "LLCT", no STT). title_block: the unit and the as-of date above the header (without
+    it the file name must say ``<code>_<yyyy-mm-dd>``). unit_line: label "Đơn vị: …" | letterhead (no label: the
+    lines an official document starts with, "ĐẢNG BỘ TỈNH LẠNG SƠN" above the unit's "ĐẢNG ỦY XÃ CAO LỘC").
+    date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
     column_numbers: a 1 | 2 | 3 … row under the header. footer: totals row and signature block. cover_sheet: an
     instructions sheet first. old_tone_marks: "Uỷ", "hoà". gender_style: Nam/Nữ, NAM/NỮ, nam/nữ or M/F.
     csv_bom: a UTF-8 byte order mark at the start of a CSV.
@@ -106,21 +110,12 @@ class Layout:
     gender_style: str = "nam_nu"
     body_separator: str = ", "
     csv_bom: bool = True
+    unit_line: str = "label"
 
     def __post_init__(self) -> None:
         for name, allowed in LAYOUT_CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"Layout.{name}={getattr(self, name)!r}; allowed: {', '.join(allowed)}")
-
-
-@dataclass
-class Grid:
-    """One sheet before it becomes a file: rows of cells, merged ranges (r1, c1, r2, c2), bold rows."""
-
-    rows: list[list[Cell]]
-    merges: list[tuple[int, int, int, int]]
-    bold: set[int]
-    widths: list[int]
 
 
 def _columns(layout: Layout) -> list[tuple[str, str, int]]:
@@ -184,14 +179,18 @@ def _person_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[
 def _title_rows(roster: Roster, layout: Layout, width: int) -> list[list[Cell]]:
     as_of = f"{roster.as_of:%d/%m/%Y}"
     as_of_text = f"(Tính đến ngày {as_of})" if layout.date_title == "ngay" else f"Tính đến {as_of}"
-    lines = ["ĐẢNG CỘNG SẢN VIỆT NAM", HEADING, f"Đơn vị: {roster.unit_title}", as_of_text, None]
+    if layout.unit_line == "label":
+        lines = [PARTY, HEADING, f"Đơn vị: {roster.unit_title}"]
+    else:
+        lines = [PROVINCE_PARTY, roster.unit_title.upper(), PARTY, HEADING]
+    lines += [as_of_text, None]
     return [[line] + [None] * (width - 1) for line in lines]
 
 
 def _footer_rows(roster: Roster, layout: Layout, roles: list[str]) -> list[list[Cell]]:
     lead, name, right = 0, roles.index("full_name"), roles.index("position")
     signed = roster.as_of + timedelta(days=5)
-    head = ("TM. BAN THƯỜNG VỤ", "PHÓ BÍ THƯ") if layout.headers == "full" else ("THỦ TRƯỞNG ĐƠN VỊ", None)
+    head = (roster.signed_for, "PHÓ BÍ THƯ") if layout.headers == "full" else ("THỦ TRƯỞNG ĐƠN VỊ", None)
     lines = [
         {lead: f"Tổng cộng: {len(roster.people)} người"}, {},
         {right: f"Lạng Sơn, ngày {signed.day} tháng {signed.month} năm {signed.year}"},
@@ -258,67 +257,6 @@ def _encoded(grid: Grid, layout: Layout) -> Grid:
     return Grid(rows, grid.merges, grid.bold, grid.widths)
 
 
-def _covered(grid: Grid) -> set[tuple[int, int]]:
-    """Cells inside merged ranges other than their top-left, which Excel leaves empty."""
-    return {(r, c) for r1, c1, r2, c2 in grid.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {
-        (r1, c1) for r1, c1, _, _ in grid.merges
-    }
-
-
-def _write_xlsx(path: Path, sheets: list[tuple[str, Grid]], created: datetime) -> None:
-    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    with xlsxwriter.Workbook(str(path), options) as book:
-        book.set_properties({"created": created, "author": "Văn phòng", "title": HEADING})  # fixed: same bytes
-        plain, strong = book.add_format({"text_wrap": True, "valign": "vcenter"}), book.add_format(
-            {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter"})
-        day = book.add_format({"num_format": "dd/mm/yyyy", "align": "center"})
-        for name, grid in sheets:
-            sheet = book.add_worksheet(name)
-            for c, width in enumerate(grid.widths):
-                sheet.set_column(c, c, width)
-            for r1, c1, r2, c2 in grid.merges:
-                sheet.merge_range(r1, c1, r2, c2, grid.rows[r1][c1] or "", strong)
-            skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
-            for r, row in enumerate(grid.rows):
-                style = strong if r in grid.bold else plain
-                for c, value in enumerate(row):
-                    if value is None or (r, c) in skip:
-                        continue
-                    if isinstance(value, date):
-                        sheet.write_datetime(r, c, value, day)
-                    elif isinstance(value, int):
-                        sheet.write_number(r, c, value, style)
-                    else:
-                        sheet.write_string(r, c, value, style)
-
-
-def _write_xls(path: Path, sheets: list[tuple[str, Grid]]) -> None:
-    book = xlwt.Workbook(encoding="utf-8")
-    plain = xlwt.easyxf("align: wrap on, vert centre")
-    strong = xlwt.easyxf("font: bold on; align: wrap on, vert centre, horiz centre")
-    day = xlwt.easyxf("align: horiz centre", num_format_str="dd/mm/yyyy")
-    for name, grid in sheets:
-        sheet = book.add_sheet(name)
-        for c, width in enumerate(grid.widths):
-            sheet.col(c).width = 256 * width
-        for r1, c1, r2, c2 in grid.merges:
-            sheet.write_merge(r1, r2, c1, c2, grid.rows[r1][c1] or "", strong)
-        skip = _covered(grid) | {(r1, c1) for r1, c1, _, _ in grid.merges}
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if value is not None and (r, c) not in skip:
-                    sheet.write(r, c, value, day if isinstance(value, date) else strong if r in grid.bold else plain)
-    book.save(str(path))
-
-
-def _write_csv(path: Path, grid: Grid, bom: bool) -> None:
-    def text(value: Cell) -> str:
-        return "" if value is None else f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
-
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows([text(v) for v in row] for row in grid.rows)
-
-
 def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     """Write ``roster`` in ``layout`` to ``path`` and return ``path``.
 
@@ -336,11 +274,11 @@ def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if layout.fmt == "xlsx":
-        _write_xlsx(path, sheets, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
+        write_xlsx(path, sheets, HEADING, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
     elif layout.fmt == "xls":
-        _write_xls(path, sheets)
+        write_xls(path, sheets)
     else:
-        _write_csv(path, sheets[0][1], layout.csv_bom)
+        write_csv(path, sheets[0][1], layout.csv_bom)
     return path
 
 

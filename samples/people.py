@@ -1,23 +1,27 @@
-"""Synthetic rosters of a Lạng Sơn district-level unit, for the demo inbox and for tests.
+"""Synthetic rosters of a Lạng Sơn unit (a district until 2025, a commune or ward, or the province itself), for the
+demo inbox and for tests.
 
 Nobody here is real: names are random combinations of common family, middle and given names, birth dates are
 random, and any likeness to an actual cadre is a coincidence. Only the proportions aim at realism: bodies of the
-usual size, an ethnic mix near the province's population (Nùng 43 %, Tày 36 %, Kinh 16 %, Dao 4 %, Hoa, Sán Chay
-and Mông 1 %), women and under-40s a minority that grows from 2015 to 2020. Every value is written the way a clerk
-would, with spellings taken from the seeds' names and aliases, so the reader has real variety to recognise.
-The same unit, date and ``seed`` always give the same roster.
+usual size (the posts are ``samples.posts`` and ``samples.posts_2025``), an ethnic mix near the province's
+population (Nùng 43 %, Tày 36 %, Kinh 16 %, Dao 4 %, Hoa, Sán Chay and Mông 1 %), women and under-40s a minority
+that grows from 2015 to 2020 and 2025. Every value is written the way a clerk would, with spellings taken from the
+seeds' names and aliases, so the reader has real variety to recognise. The same unit, date and ``seed`` always give
+the same roster.
 """
 
 from __future__ import annotations
 
-import csv
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
 from samples.forms import Person, Roster
-from ingest.settings import load_settings
+from samples.posts import Post, unit_posts
+from samples.posts_2025 import commune_posts, province_posts
+from samples.units import UnitRow, seed_rows, units
 
 ETHNIC_MIX = {"Nùng": 43, "Tày": 36, "Kinh": 16, "Dao": 3.6, "Hoa": 0.5, "Sán Chay": 0.5, "HMông": 0.4}
 # Seed aliases nobody writes in an official roster any more ("Mèo" is a slur, "Hán" archaic).
@@ -33,100 +37,66 @@ GIVEN = {"M": ("Hùng", "Dũng", "Cường", "Tuấn", "Thắng", "Hải", "Long
          "F": ("Yến", "Hương", "Lan", "Hoa", "Mai", "Huyền", "Thủy", "Hằng", "Nga", "Trang", "Thúy", "Hạnh", "Linh",
                "Phương", "Dung", "Loan", "Thảo", "Liên", "Nhung", "Vân", "Oanh", "Quyên", "Xuân", "Hòa", "Thoa",
                "Duyên", "Thắm", "Hiền", "Ngọc", "Chinh")}
-PLACE = ("Tân", "Hồng", "Bình", "Hòa", "Minh", "Quang", "Hùng", "Xuân", "Vân", "Yên", "Gia", "Thạch", "Đồng",
-         "Khánh", "Hải", "Thụy", "Hợp", "Thanh", "Tú", "Nhạc", "Chi", "Mai", "Quốc", "Đào", "Song", "Hữu", "Thiện")
-STANDING_POSITIONS = ("Bí thư {pc}", "Phó Bí thư Thường trực {pc}", "Phó Bí thư, Chủ tịch UBND {lv}",
-                      "Trưởng Ban Tổ chức {pc}", "Chủ nhiệm UBKT {pc}", "Trưởng Ban Tuyên giáo {pc}",
-                      "Trưởng Ban Dân vận {pc}", "Chánh Văn phòng {pc}", "Phó Chủ tịch UBND {lv}",
-                      "Chủ tịch Ủy ban MTTQ {lv}", "Trưởng Công an {lv}", "Chỉ huy trưởng Ban CHQS {lv}",
-                      "Phó Chủ tịch HĐND {lv}")
-COMMITTEE_POSITIONS = ("Phó Chủ tịch UBND {lv}", "Chánh án TAND {lv}", "Viện trưởng VKSND {lv}", "Bí thư {yu}",
-                       "Chủ tịch Hội LHPN {lv}", "Chủ tịch Hội Nông dân {lv}", "Chủ tịch Hội CCB {lv}",
-                       "Chủ tịch LĐLĐ {lv}", "Phó Trưởng Ban Tổ chức {pc}", "Phó Chủ nhiệm UBKT {pc}",
-                       "Phó Trưởng Ban Tuyên giáo {pc}", "Phó Trưởng Ban Dân vận {pc}", "Phó Chánh Văn phòng {pc}",
-                       "Giám đốc Trung tâm Chính trị {lv}", "Phó Trưởng Công an {lv}",
-                       "Phó Chỉ huy trưởng Ban CHQS {lv}", "Giám đốc Trung tâm Y tế {lv}", "Hiệu trưởng Trường THPT",
-                       "Giám đốc Kho bạc {lv}",
-                       "Chi cục trưởng Chi cục Thuế", "Giám đốc Ban QLDA {lv}", "Phó Chủ tịch Ủy ban MTTQ {lv}",
-                       "Ủy viên UBKT {pc}", "Trưởng Ban Pháp chế HĐND {lv}")
-DEPARTMENTS = ("Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", "Phòng Giáo dục và Đào tạo",
-               "Phòng Tài nguyên và Môi trường", "Phòng Lao động - TB&XH", "Phòng Văn hóa và Thông tin",
-               "Phòng Y tế", "Phòng Tư pháp", "Phòng Kinh tế và Hạ tầng", "Phòng Nông nghiệp và PTNT", "Thanh tra",
-               "Văn phòng HĐND và UBND", "Phòng Dân tộc", "Trung tâm Văn hóa, Thể thao", "Ban Quản lý dự án")
-COMMUNE_CADRES = ("Bí thư Đảng ủy", "Chủ tịch UBND", "Phó Bí thư Đảng ủy", "Chủ tịch HĐND", "Phó Chủ tịch UBND",
-                  "Chủ tịch Ủy ban MTTQ", "Chủ tịch Hội LHPN", "Chủ tịch Hội Nông dân", "Phó Chủ tịch HĐND",
-                  "Bí thư Đoàn TN", "Chủ tịch Hội CCB")
-COMMUNE_CIVIL_SERVANTS = ("Chỉ huy trưởng Quân sự", "Văn phòng - Thống kê", "Địa chính - Xây dựng",
-                          "Tài chính - Kế toán", "Tư pháp - Hộ tịch", "Văn hóa - Xã hội", "Văn phòng - Thống kê",
-                          "Địa chính - Nông nghiệp", "Tư pháp - Hộ tịch", "Văn hóa - Xã hội", "Tài chính - Kế toán")
 
 
 @dataclass(frozen=True)
 class Group:
-    """How one kind of post is staffed: (2015, 2020) shares of women and under-40s, the youngest age, levels."""
+    """How one kind of post is staffed: (2015, 2020, 2025) shares of women and under-40s, the youngest age, levels."""
 
-    women: tuple[float, float]
-    under_40: tuple[float, float]
+    women: tuple[float, float, float]
+    under_40: tuple[float, float, float]
     youngest: int
     education: dict[str, float]
     political_theory: dict[str, float]  # "" = no political theory training
 
 
 GROUPS = {
-    "standing": Group((0.10, 0.15), (0.05, 0.08), 36, {"master": 4, "university": 6}, {"advanced": 1}),
-    "committee": Group((0.22, 0.28), (0.12, 0.18), 30, {"master": 2, "university": 8},
+    "standing": Group((0.10, 0.15, 0.18), (0.05, 0.08, 0.10), 36, {"master": 4, "university": 6}, {"advanced": 1}),
+    "committee": Group((0.22, 0.28, 0.30), (0.12, 0.18, 0.20), 30, {"master": 2, "university": 8},
                        {"advanced": 7, "intermediate": 3}),
-    "head": Group((0.22, 0.27), (0.10, 0.14), 30, {"master": 3, "university": 7}, {"advanced": 4, "intermediate": 6}),
-    "deputy": Group((0.32, 0.38), (0.18, 0.22), 28, {"master": 1.5, "university": 8.5},
+    "head": Group((0.22, 0.27, 0.30), (0.10, 0.14, 0.16), 30, {"master": 3, "university": 7},
+                  {"advanced": 4, "intermediate": 6}),
+    "deputy": Group((0.32, 0.38, 0.42), (0.18, 0.22, 0.25), 28, {"master": 1.5, "university": 8.5},
                     {"advanced": 1.5, "intermediate": 7, "elementary": 1, "": 0.5}),
-    "commune_cadre": Group((0.22, 0.28), (0.15, 0.20), 25, {"university": 6, "college": 1, "intermediate": 2.5,
-                                                             "elementary": 0.5},
+    "commune_cadre": Group((0.22, 0.28, 0.30), (0.15, 0.20, 0.22), 25, {"university": 6, "college": 1,
+                                                                         "intermediate": 2.5, "elementary": 0.5},
                            {"advanced": 0.5, "intermediate": 7.5, "elementary": 2}),
-    "commune_civil_servant": Group((0.38, 0.45), (0.22, 0.25), 25, {"university": 6, "college": 1.5,
-                                                                     "intermediate": 2.5},
+    "commune_civil_servant": Group((0.38, 0.45, 0.48), (0.22, 0.25, 0.28), 25, {"university": 6, "college": 1.5,
+                                                                                 "intermediate": 2.5},
                                    {"intermediate": 2.5, "elementary": 4.5, "": 3}),
+    # Members of a commune's Đảng ủy who hold no commune post: police, village party cells, school, health station.
+    "commune_member": Group((0.15, 0.18, 0.20), (0.15, 0.18, 0.20), 27, {"university": 6, "college": 1,
+                                                                         "intermediate": 3},
+                            {"intermediate": 6, "elementary": 4}),
 }
 
 
 @dataclass(frozen=True)
-class Post:
-    """A seat to fill before we know who sits in it."""
+class RosterKind:
+    """What the roster of a unit of one level lists, and how its form is signed."""
 
-    group: str
-    bodies: tuple[str, ...]  # body codes of the seed
-    position: str
-    organisation: str
-    gender: str | None = None  # forced for posts held by one sex by statute (Hội LHPN)
+    posts: Callable[[random.Random, UnitRow], list[Post]]
+    spare_position: str  # the seat a bad row claims: a routine one in the roster's last office
+    signed_for: str  # above the signature
 
 
-@dataclass(frozen=True)
-class UnitRow:
-    code: str
-    name: str
-    short_name: str
-    aliases: tuple[str, ...]
-
-    @property
-    def is_city(self) -> bool:
-        return self.name.startswith("Thành phố")
-
-
-def _seed_rows(name: str) -> list[dict[str, str]]:
-    with (load_settings().seeds / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+KINDS = {
+    "district": RosterKind(unit_posts, "Văn phòng - Thống kê", "TM. BAN THƯỜNG VỤ"),
+    "commune": RosterKind(commune_posts, "Chuyên viên", "TM. ĐẢNG ỦY"),
+    "province": RosterKind(province_posts, "Phó Trưởng phòng", "TM. TỈNH ỦY"),
+}
 
 
 def district_units() -> list[UnitRow]:
-    """The district-level units of the units seed, in seed order."""
-    return [UnitRow(r["unit_code"], r["unit_name"], r["short_name"], tuple(a for a in r["aliases"].split(";") if a))
-            for r in _seed_rows("units.csv") if r["unit_level"] == "district"]
+    """The district-level units of the units seed (valid until 30 June 2025), in seed order."""
+    return units("district")
 
 
 @cache
 def _spellings(seed: str, key: str, name: str) -> dict[str, tuple[str, ...]]:
     """Seed code (or name) → its name and aliases, the name first."""
     return {row[key]: (row[name], *(a for a in row["aliases"].split(";") if a and a not in UNWRITTEN))
-            for row in _seed_rows(seed)}
+            for row in seed_rows(seed)}
 
 
 def _spell(rng: random.Random, spellings: tuple[str, ...], plain: float = 0.75) -> str:
@@ -144,54 +114,25 @@ def _flags(rng: random.Random, n: int, share: float) -> list[bool]:
     return flags
 
 
-def _head_title(department: str) -> str:
-    if department.startswith("Phòng"):
-        return "Trưởng phòng"
-    if department == "Thanh tra":
-        return "Chánh Thanh tra"
-    return "Chánh Văn phòng" if department.startswith("Văn phòng") else "Giám đốc"
-
-
-def unit_posts(rng: random.Random, unit: UnitRow) -> list[Post]:
-    pc = "Thành ủy" if unit.is_city else "Huyện ủy"
-    fill = {"pc": pc, "lv": "thành phố" if unit.is_city else "huyện",
-            "yu": "Thành đoàn" if unit.is_city else "Huyện đoàn"}
-    district = unit.name.removeprefix("Thành phố ").removeprefix("Huyện ")
-    committee, standing = rng.randint(33, 45), rng.randint(11, 13)
-    heads_in_committee, secretaries_in_committee = rng.randint(4, 7), rng.randint(6, 10)
-    posts = [Post("standing", ("party_committee", "party_standing_committee"), p.format(**fill), f"{pc} {district}")
-             for p in STANDING_POSITIONS[:standing]]
-    others = committee - standing - heads_in_committee - secretaries_in_committee
-    posts += [Post("committee", ("party_committee",), p.format(**fill), unit.name)
-              for p in COMMITTEE_POSITIONS[:others]]
-    departments = DEPARTMENTS[: rng.randint(12, 15)]
-    posts += [Post("head", ("department_head",) + (("party_committee",) if i < heads_in_committee else ()),
-                   _head_title(d), d) for i, d in enumerate(departments)]
-    deputies = rng.randint(20, min(25, 2 * len(departments)))
-    posts += [Post("deputy", ("department_deputy",), f"Phó {_head_title(d)}", d)
-              for d in (departments * 2)[:deputies]]
-    places = rng.sample([f"{a} {b}" for a in PLACE for b in PLACE if a != b], rng.randint(15, 25))
-    for i, place in enumerate(places):
-        commune = f"{'Phường' if unit.is_city and i % 3 == 0 else 'Xã'} {place}"
-        for j, position in enumerate(COMMUNE_CADRES[: rng.randint(8, 11)]):
-            bodies = ("commune_cadre",) + (("party_committee",) if j == 0 and i < secretaries_in_committee else ())
-            posts.append(Post("commune_cadre", bodies, position, commune, "F" if "LHPN" in position else None))
-        posts += [Post("commune_civil_servant", ("commune_civil_servant",), p, commune)
-                  for p in COMMUNE_CIVIL_SERVANTS[: rng.randint(8, 11)]]
-    return posts
+def _unit_roster_bodies() -> dict[str, tuple[str, ...]]:
+    """The bodies a clerk writes, at every level, with their spellings: the province's own bodies share those
+    words, and ingest tells them apart by the roster's unit. A clerk who drew a habit for every body of the seed
+    would change every roster each time a body is added."""
+    level = {row["body_code"]: row["roster_level"] for row in seed_rows("bodies.csv")}
+    return {code: s for code, s in _spellings("bodies.csv", "body_code", "body_name").items() if level[code] == "unit"}
 
 
 class Clerk:
-    """Fills posts with invented people and writes them down the way a district clerk would."""
+    """Fills posts with invented people and writes them down the way a unit's clerk would."""
 
     def __init__(self, rng: random.Random, as_of: date, unit: UnitRow):
         self.rng, self.as_of, self.names = rng, as_of, set()
-        self.later = 1 if as_of.year >= 2020 else 0
-        self.party_committee = "Thành ủy" if unit.is_city else "Huyện ủy"
+        self.period = max(0, min(2, (as_of.year - 2015) // 5))  # index into a Group's (2015, 2020, 2025) shares
+        self.party_committee = unit.party_committee
         jitter = random.Random(f"unit-mix:{unit.code}")  # the same tilt in every year: a unit keeps its character
         self.ethnic_mix = {k: v * jitter.uniform(0.75, 1.3) for k, v in ETHNIC_MIX.items()}
         self.women_tilt = jitter.uniform(-0.04, 0.04)
-        self.bodies = _spellings("bodies.csv", "body_code", "body_name")
+        self.bodies = _unit_roster_bodies()
         # Each clerk has a habit: one spelling per body, kept for most rows.
         self.habit = {code: rng.choice(spellings) for code, spellings in self.bodies.items()}
         self.ethnic = _spellings("ethnic_groups.csv", "ethnic_name", "ethnic_name")
@@ -242,15 +183,15 @@ class Clerk:
             education=self.degree(_pick(rng, group.education), medical="Y tế" in post.organisation),
             political_theory=_spell(rng, self.theory[theory]) if theory else "",
             position=post.position, organisation=post.organisation,
-            note="Tái cử" if elected and self.later and rng.random() < 0.5 else "",
+            note="Tái cử" if elected and self.period > 0 and rng.random() < 0.5 else "",
         )
 
     def staff(self, posts: list[Post]) -> list[Person]:
         people: list[Person | None] = [None] * len(posts)
         for key, group in GROUPS.items():
             seats = [i for i, p in enumerate(posts) if p.group == key]
-            women = _flags(self.rng, len(seats), group.women[self.later] + self.women_tilt)
-            young = _flags(self.rng, len(seats), group.under_40[self.later])
+            women = _flags(self.rng, len(seats), group.women[self.period] + self.women_tilt)
+            young = _flags(self.rng, len(seats), group.under_40[self.period])
             for seat, female, is_young in zip(seats, women, young):
                 people[seat] = self.person(posts[seat], female, is_young)
         return people
@@ -276,21 +217,24 @@ def synthetic_roster(unit: UnitRow, as_of: date, unit_title: str, with_training:
                      bad_rows: dict[str, int] | None = None, seed: int = 457) -> Roster:
     """An invented roster of ``unit`` at ``as_of``, with ``bad_rows`` (reason code → count) mixed in.
 
+    The unit's level decides what it lists (``KINDS``): a district its committees, departments and communes; a
+    commune its Đảng ủy, cadres and civil servants; the province its own committees and its agencies' rooms.
     Bad rows are extra people with exactly one defect each, the kind the reader rejects with that reason code:
     missing_name, bad_birth_date, age_out_of_range, unknown_ethnicity, ambiguous_ethnicity_code, unknown_body,
     missing_gender. Good rows are distinct people (unique names), so none is a duplicate membership.
     """
     rng = random.Random(f"{seed}:{unit.code}:{as_of.isoformat()}")
-    clerk = Clerk(rng, as_of, unit)
-    people = clerk.staff(unit_posts(rng, unit))
+    clerk, kind = Clerk(rng, as_of, unit), KINDS[unit.level]
+    posts = kind.posts(rng, unit)
+    people = clerk.staff(posts)
     signers = (clerk.name("F"), people[1].full_name)  # the clerk, and the deputy secretary who signs
+    spare = Post(posts[-1].group, posts[-1].bodies, kind.spare_position, posts[-1].organisation)
     for reason, count in sorted((bad_rows or {}).items()):
         for _ in range(count):
-            template = clerk.person(Post("commune_civil_servant", ("commune_civil_servant",), "Văn phòng - Thống kê",
-                                         people[-1].organisation), rng.random() < 0.4, False)
+            template = clerk.person(spare, rng.random() < 0.4, False)
             people.insert(rng.randint(1, len(people)), broken_person(template, reason, as_of))
     training = _training(rng, as_of) if with_training else ()
-    return Roster(unit_title, as_of, tuple(people), training, signers)
+    return Roster(unit_title, as_of, tuple(people), training, signers, kind.signed_for)
 
 
 def broken_person(person: Person, reason: str, as_of: date) -> Person:

@@ -1,12 +1,18 @@
-"""The demo inbox and the roster-form writers behind it (samples)."""
+"""The demo inbox and the roster-form writers behind it (samples). What the 2025 rosters hold: test_demo_2025."""
 
 from __future__ import annotations
 
 import csv
+import io
 import re
+import shutil
+import subprocess
+import sys
+import tarfile
 from collections import Counter
 import unicodedata
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +20,8 @@ import fastexcel
 import polars as pl
 import pytest
 
-from samples.demo import demo_bad_rows, demo_files, write_demo_inbox
+from samples.demo import demo_bad_rows, demo_files, demo_roster, write_demo_inbox
 from samples.forms import Layout, Person, Roster, layout_options, write_roster
-from samples.people import district_units, synthetic_roster
 from ingest.reference import load_reference
 from ingest.settings import load_settings
 from ingest.submission import read_submission
@@ -27,6 +32,9 @@ NUNG = Person("Hoàng Thị Yến", date(1985, 3, 7), "F", "Nùng", ("UV BCH", "
 TAY = Person("Lương Văn Hòa", date(1970, 12, 1), "M", "Tày", ("Trưởng phòng",), "", "Thạc sĩ", "Trung cấp",
              "Trưởng phòng Nội vụ", "Phòng Nội vụ")
 ROSTER = Roster("Huyện Cao Lộc", AS_OF, (NUNG, TAY), ((2020, "Lượt cán bộ được bồi dưỡng", "11.753"),))
+# The commit whose demo inbox the 2015 and 2020 figures were published from: the last before the seeds gained the
+# communes of 2025 and the province's own bodies.
+PUBLISHED_DEMO = "cbf44f2"
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +59,41 @@ def test_writing_the_demo_twice_gives_identical_bytes(inbox, tmp_path):
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(inbox, again))
 
 
-def test_demo_has_one_file_per_district_unit_and_congress_date(inbox):
+def _seed_units(level: str) -> list[str]:
     with (load_settings(env={}).seeds / "units.csv").open(encoding="utf-8") as handle:
-        districts = {row["unit_code"] for row in csv.DictReader(handle) if row["unit_level"] == "district"}
+        return [row["unit_code"] for row in csv.DictReader(handle) if row["unit_level"] == level]
+
+
+def test_demo_has_one_file_per_district_and_congress_then_one_per_commune_and_the_province_in_2025(inbox):
     files = demo_files()
-    assert len(inbox) == len(files) == 22
-    assert {(f.unit_code, f.as_of) for f in files} == {
-        (code, day) for code in districts for day in (date(2015, 10, 15), date(2020, 10, 15))
-    }
+    assert len(inbox) == len(files) == 88 == len({f.file_name for f in files})
+    assert [(f.unit_code, f.as_of) for f in files[:22]] == [
+        (code, day) for code in _seed_units("district") for day in (date(2015, 10, 15), date(2020, 10, 15))
+    ]
+    communes = _seed_units("commune")
+    assert len(communes) == 65
+    assert [(f.unit_code, f.as_of) for f in files[22:]] == [(c, date(2025, 10, 15)) for c in communes + ["20"]]
     assert all(p.exists() and p.suffix == f".{f.layout.fmt}" for p, f in zip(inbox, files))
+
+
+def test_district_files_are_the_bytes_the_2015_and_2020_figures_were_published_from(inbox, tmp_path, clean_env):
+    """The published commit's own samples, ingest and seeds write the inbox again; its 22 files must be ours."""
+    repo = Path(__file__).resolve().parent.parent
+    git = shutil.which("git")
+    if git is None or subprocess.run([git, "-C", repo, "cat-file", "-e", f"{PUBLISHED_DEMO}^{{commit}}"],
+                                     capture_output=True).returncode:
+        pytest.skip(f"no git history back to {PUBLISHED_DEMO}")
+    archive = subprocess.run([git, "-C", repo, "archive", PUBLISHED_DEMO, "samples", "ingest", "dbt_project/seeds"],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp_path / "published_code")
+    write = "import sys; from pathlib import Path; from samples.demo import write_demo_inbox as w; w(Path(sys.argv[1]))"
+    subprocess.run([sys.executable, "-c", write, tmp_path / "published"], cwd=tmp_path / "published_code",
+                   env=clean_env({"PYTHONPATH": str(tmp_path / "published_code")}), check=True)
+    published = sorted((tmp_path / "published").iterdir())
+    ours = {p.name: p for p in inbox[:22]}
+    assert sorted(ours) == [p.name for p in published]
+    assert [p.name for p in published if p.read_bytes() != ours[p.name].read_bytes()] == []
 
 
 def test_every_layout_option_is_used_by_some_demo_file():
@@ -75,21 +109,19 @@ def test_files_without_title_block_are_named_by_code_and_date():
 
 
 def test_bad_rows_stay_far_below_the_quarantine_limit():
-    units = {u.code: u for u in district_units()}
-    assert sum(sum(b.values()) for b in demo_bad_rows().values()) >= 20
+    assert sum(sum(b.values()) for b in demo_bad_rows().values()) >= 30
+    assert sum(1 for f in demo_files()[22:] if f.bad_rows) >= 5
     for f in demo_files():
-        people = synthetic_roster(units[f.unit_code], f.as_of, f.unit_title, f.with_training, f.bad_rows).people
-        assert sum(f.bad_rows.values()) <= 0.02 * len(people)
+        assert sum(f.bad_rows.values()) <= 0.02 * len(demo_roster(f).people), f.file_name
 
 
 def test_reader_rejects_exactly_the_planned_bad_rows_and_keeps_the_rest(inbox):
     reference, settings = load_reference(load_settings(env={}).seeds), load_settings(env={})
-    units = {u.code: u for u in district_units()}
     for f, path in zip(demo_files(), inbox):
         parsed = read_submission(path, path.name, reference, settings)
         assert (parsed.identity.unit_code, parsed.identity.as_of_date) == (f.unit_code, f.as_of), f.file_name
         assert Counter(parsed.rejected["reason_code"].to_list()) == Counter(f.bad_rows), f.file_name
-        people = synthetic_roster(units[f.unit_code], f.as_of, f.unit_title, f.with_training).people
+        people = demo_roster(replace(f, bad_rows={})).people
         assert parsed.memberships.height == sum(len(p.bodies) for p in people), f.file_name
 
 
@@ -173,6 +205,20 @@ def test_training_sheet_keeps_the_thousands_dot(tmp_path):
 def test_cover_sheet_comes_before_the_roster(tmp_path):
     path = write_roster(tmp_path / "c.xls", ROSTER, Layout(fmt="xls", cover_sheet=True))
     assert fastexcel.read_excel(path).sheet_names == ["Hướng dẫn", "Danh sách", "Đào tạo - Tuyển dụng"]
+
+
+def test_letterhead_names_the_unit_under_the_province_without_a_label(tmp_path):
+    path = write_roster(tmp_path / "l.xlsx", Roster("Đảng ủy xã Cao Lộc", date(2025, 10, 15), (NUNG,)),
+                        Layout(unit_line="letterhead"))
+    cells = _cells(path)
+    assert cells[:2] == ["ĐẢNG BỘ TỈNH LẠNG SƠN", "ĐẢNG ỦY XÃ CAO LỘC"]
+    assert not any(c.startswith("Đơn vị") for c in cells)
+
+
+def test_signature_block_signs_for_the_rosters_committee(tmp_path):
+    roster = Roster("Xã Cao Lộc", date(2025, 10, 15), (NUNG,), signers=("Vi Thị Lan", "Bế Văn Nam"),
+                    signed_for="TM. ĐẢNG ỦY")
+    assert "TM. ĐẢNG ỦY" in _cells(write_roster(tmp_path / "s.xlsx", roster, Layout(footer=True)))
 
 
 def test_footer_has_total_and_signature_block(tmp_path):
