@@ -36,10 +36,11 @@ def indicator_chart_svg(rows: pl.DataFrame, body_names: list[str]) -> str:
          - SPREAD_LANES // 2).alias("lane"),
     ).select("body_name", "area_kind", "lane", "value_pct", "target_pct")
     y = alt.Y("body_name:N", sort=body_names, title=None, axis=alt.Axis(labelLimit=300))
-    x = alt.X("value_pct:Q", scale=alt.Scale(domain=[0, 100]), title="Tỷ lệ (%)")
-    colour = alt.Color("area_kind:N", scale=alt.Scale(domain=[PROVINCE_LABEL, UNIT_LABEL], range=["#8e2c1f", "#4f7fb3"]),
+    x = alt.X("value_pct:Q", scale=alt.Scale(domain=[0, 100]), title="Tỷ lệ (%)", axis=alt.Axis(tickCount=10))
+    kinds = [PROVINCE_LABEL, UNIT_LABEL]
+    colour = alt.Color("area_kind:N", scale=alt.Scale(domain=kinds, range=["#8e2c1f", "#4f7fb3"]),
                        legend=alt.Legend(title=None, orient="top"))
-    shape = alt.Shape("area_kind:N", scale=alt.Scale(domain=[PROVINCE_LABEL, UNIT_LABEL], range=["diamond", "circle"]))
+    shape = alt.Shape("area_kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle"]))
     offset = alt.YOffset("lane:Q", scale=alt.Scale(domain=[-SPREAD_LANES, SPREAD_LANES]))
     units = alt.Chart().transform_filter(alt.datum.area_kind == UNIT_LABEL).mark_point(
         filled=True, size=45, opacity=0.6).encode(y=y, yOffset=offset, x=x, color=colour, shape=shape)

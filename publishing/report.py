@@ -32,6 +32,9 @@ figcaption h3 { margin: 0 0 .2rem; } figcaption p { margin: 0 0 .6rem; color: #5
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f3ece9; } tr.body th { background: #faf6f4; }
+table.rollup, table.province-bodies, table.unit { table-layout: fixed; }
+table.rollup th:nth-child(1), table.province-bodies th:nth-child(1), table.unit th:nth-child(1) { width: 36%; }
+table.rollup th:nth-child(2), table.province-bodies th:nth-child(2), table.unit th:nth-child(2) { width: 18%; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.met td.verdict { color: #1e7b34; font-weight: bold; } tr.unmet td.verdict { color: #b3261e; font-weight: bold; }
 .empty, .no-previous { padding: .6rem 1rem; background: #f6f6f6; border-left: 4px solid #999; }

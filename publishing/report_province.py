@@ -11,8 +11,8 @@ from publishing.report_tables import by_as_of, indicator_table, is_province_body
 
 ROLLUP_NOTE = ("Cộng số người và tổng số của các đơn vị có hiệu lực vào ngày số liệu (không lấy trung bình các tỷ lệ), "
                "rồi tính tỷ lệ. Không gồm các cơ quan cấp tỉnh ở mục riêng.")
-PROVINCE_BODIES_NOTE = ("Số liệu riêng của các cơ quan cấp tỉnh, từ danh sách của chính các cơ quan này. Đây không phải "
-                        "tổng hợp của các đơn vị và không được cộng vào số liệu toàn tỉnh.")
+PROVINCE_BODIES_NOTE = ("Số liệu riêng của các cơ quan cấp tỉnh, từ danh sách của chính các cơ quan này. "
+                        "Đây không phải tổng hợp của các đơn vị và không được cộng vào số liệu toàn tỉnh.")
 
 
 def rollup_sections(rows: list[dict]) -> list[str]:

@@ -23,12 +23,14 @@ def indicator_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return con.sql(
         "SELECT area_level, area_code, area_name, period, as_of_date, term, body_code, body_name, indicator_code, "
         "indicator_name, numerator, denominator, value_pct, previous_as_of_date, change_pp, target_pct, meets_target, "
-        "units_reporting, units_expected, indicator_sort_order, body_sort_order FROM indicators ORDER BY as_of_date DESC, area_level, area_code, "
-        "body_sort_order, body_code, indicator_sort_order, indicator_code").to_dicts()
+        "units_reporting, units_expected, indicator_sort_order, body_sort_order FROM indicators "
+        "ORDER BY as_of_date DESC, area_level, area_code, body_sort_order, body_code, indicator_sort_order, "
+        "indicator_code").to_dicts()
 
 
 # Province rows are of two kinds with the same area code: the roll-up of the units (it knows how many units it
-# expects) and the province's own bodies (Tỉnh ủy, sở, ban, ngành), which are nobody's sum and must never be read as one.
+# expects) and the province's own bodies (Tỉnh ủy, sở, ban, ngành), which are nobody's sum and must never be read
+# as one.
 def is_rollup(row: dict) -> bool:
     return row["area_level"] == "province" and row["units_expected"] is not None
 

@@ -90,7 +90,8 @@ def no_previous_note(lineage: list[dict]) -> str:
     """Why a unit's table compares with nothing: a unit formed by the reform has no earlier term as a unit."""
     if lineage:
         formed = date(min(r["changed_on"] for r in lineage))
-        return f"Chưa có kỳ trước: đơn vị hình thành từ {formed} (sắp xếp đơn vị hành chính), chưa có số liệu để so sánh."
+        return (f"Chưa có kỳ trước: đơn vị hình thành từ {formed} (sắp xếp đơn vị hành chính), "
+                "chưa có số liệu để so sánh.")
     return "Chưa có kỳ trước: đây là kỳ đầu tiên đơn vị có số liệu."
 
 
@@ -124,6 +125,6 @@ def missing_units(units: dict[str, dict], rows: list[dict], period: int, as_of: 
                       and valid_on(u["valid_from"], u["valid_to"], as_of)), key=lambda u: fold(u["unit_name"]))
     if not missing:
         return '<p class="empty">Mọi đơn vị đã có số liệu trong kỳ này.</p>'
-    body = ["<tr>" + cell(u["unit_code"], "num") + cell(u["unit_name"]) + cell(u["unit_type"]) + "</tr>"
+    body = ["<tr>" + cell(u["unit_code"], "num") + cell(u["unit_name"]) + cell(u["unit_type"].capitalize()) + "</tr>"
             for u in missing]
     return table(["Mã đơn vị", "Tên đơn vị", "Loại"], body, "missing-units")

@@ -3,6 +3,7 @@ reachable from an index, exact counts beside every share, charts per indicator, 
 escaped and offline."""
 
 import datetime as dt
+from collections import Counter
 import re
 import struct
 import subprocess
@@ -17,14 +18,19 @@ from publishing.report import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 INDICATORS = ["female", "under_40", "ethnic_minority"]
-INDICATOR_NAMES = {"female": "Tỷ lệ nữ", "under_40": "Tỷ lệ dưới 40 tuổi", "ethnic_minority": "Tỷ lệ người dân tộc thiểu số"}
-# (area_level, unit_type, name) by code: two districts that reported in 2020, three communes formed on 2025-07-01.
+INDICATOR_NAMES = {"female": "Tỷ lệ nữ", "under_40": "Tỷ lệ dưới 40 tuổi",
+                   "ethnic_minority": "Tỷ lệ người dân tộc thiểu số"}
+# code → (unit type, name): two districts that reported in 2020, three communes formed on 2025-07-01.
 DISTRICTS = {"178": ("thành phố", "Thành phố Lạng Sơn"), "180": ("huyện", "Huyện Tràng Định")}
 COMMUNES = {"05977": ("phường", "Phường Đông Kinh"), "06001": ("xã", "Xã Đoàn Kết"), "06004": ("xã", "Xã Quốc Khánh")}
 REFORM_DAY = dt.date(2025, 7, 1)
+SOURCE = "Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)"
 # period → (as-of date, the units that report, units expected on that date, term of the elected bodies)
-PERIODS = {2020: (dt.date(2020, 10, 15), DISTRICTS, 3, "2020-2025"), 2025: (dt.date(2025, 10, 1), COMMUNES, 4, "2025-2030")}
-UNIT_BODIES = {"party_committee": ("Ban Chấp hành Đảng bộ", 1, True), "department_head": ("Trưởng phòng và tương đương", 3, False)}
+PERIODS = {2020: (dt.date(2020, 10, 15), DISTRICTS, 3, "2020-2025"),
+           2025: (dt.date(2025, 10, 1), COMMUNES, 4, "2025-2030")}
+# body code → (name, sort order, elected)
+UNIT_BODIES = {"party_committee": ("Ban Chấp hành Đảng bộ", 1, True),
+               "department_head": ("Trưởng phòng và tương đương", 3, False)}
 PROVINCE_BODIES = {"province_party_committee": ("Ban Chấp hành Đảng bộ tỉnh", 11, True),
                    "province_standing_committee": ("Ban Thường vụ Tỉnh ủy", 12, True)}
 TARGET = ("party_committee", "under_40", 10.0)  # shipped for the 2020–2025 term only
@@ -106,13 +112,13 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
             ('06004', 'commune', 'xã', 'Xã Quốc Khánh', 'Quốc Khánh', '20', '{REFORM_DAY}', NULL),
             ('06037', 'commune', 'xã', 'Xã Kháng Chiến', 'Kháng Chiến', '20', '{REFORM_DAY}', NULL);
         INSERT INTO unit_lineage VALUES
-            ('05977', '178', 'Thành phố Lạng Sơn', 'district', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('05977', NULL, 'Phường Vĩnh Trại', 'commune', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('05977', NULL, 'Phường Đông Kinh', 'commune', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('06001', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('06001', NULL, 'Xã Đoàn Kết', 'commune', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('06004', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)'),
-            ('06004', NULL, 'Xã Quốc Khánh', 'commune', '{REFORM_DAY}', 'Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)');
+            ('05977', '178', 'Thành phố Lạng Sơn', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('05977', NULL, 'Phường Vĩnh Trại', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('05977', NULL, 'Phường Đông Kinh', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('06001', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('06001', NULL, 'Xã Đoàn Kết', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('06004', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('06004', NULL, 'Xã Quốc Khánh', 'commune', '{REFORM_DAY}', '{SOURCE}');
         INSERT INTO submissions VALUES
             ('178_2025.xlsx', 'a1', '178', '2025-06-30', '2025-07-02 08:00', 'accepted', 120, 120, 0, NULL, NULL,
              'Đã chấp nhận', false),
@@ -276,8 +282,8 @@ def test_every_unit_has_a_section_reachable_from_the_index(page):
 
 def test_the_index_groups_units_by_type(page):
     index = re.search(r'<nav class="unit-index"[^>]*>(.*?)</nav>', page, re.S).group(1)
-    groups = dict(re.findall(r"<h3>([^<(]+) \((\d+)\)", index))
-    assert groups == {"Phường": "1", "Xã": "2", "Thành phố": "1", "Huyện": "1"}
+    groups = {kind: int(count) for kind, count in re.findall(r"<h3>([^<(]+) \((\d+)\)", index)}
+    assert groups == Counter(kind.capitalize() for kind, _ in [*DISTRICTS.values(), *COMMUNES.values()])
 
 
 def test_unit_sections_show_each_share_with_its_counts(page):
@@ -301,9 +307,15 @@ def test_commune_without_previous_term_says_it_was_formed_by_the_reform(page):
         assert changes == ["Chưa có kỳ trước"] * len(UNIT_BODIES) * len(INDICATORS)
 
 
+def test_unit_in_its_first_period_without_lineage_says_so(page):
+    section = _section(page, "unit-178")
+    assert "Chưa có kỳ trước: đây là kỳ đầu tiên đơn vị có số liệu." in section and "sắp xếp" not in section
+
+
 def test_commune_section_names_the_units_it_was_formed_from(page):
     section = _section(page, "unit-05977")
     assert "từ Phường Đông Kinh, Phường Vĩnh Trại." in section and "Trước đây thuộc Thành phố Lạng Sơn." in section
+    assert f"Căn cứ: {SOURCE}." in section
 
 
 def test_quarantined_submission_is_listed_with_its_message(page):
