@@ -101,13 +101,20 @@ def _chart_rows(rows: list[dict], units: dict[str, dict], period: int, as_of: dt
     for r in rows:
         if r["period"] == period and r["area_level"] != "province":
             latest.setdefault(r["area_code"], r["as_of_date"])  # rows come newest first
-    return [r for r in rows if r["period"] == period and (
-        is_rollup(r) if r["area_level"] == "province" else r["as_of_date"] == latest[r["area_code"]]
-        and valid_on(units[r["area_code"]]["valid_from"], units[r["area_code"]]["valid_to"], as_of))]
+
+    def summed(row: dict) -> bool:
+        if row["area_level"] == "province":
+            return is_rollup(row)
+        unit = units[row["area_code"]]
+        return row["as_of_date"] == latest[row["area_code"]] and valid_on(unit["valid_from"], unit["valid_to"], as_of)
+
+    return [r for r in rows if r["period"] == period and summed(r)]
 
 
 def _charts(rows: list[dict]) -> list[str]:
     """One `<figure class="chart">` per indicator, in the indicators' order, each chart rendered once."""
+    if not rows:
+        return ['<p class="empty">Không có giá trị nào để vẽ.</p>']
     frame = pl.DataFrame(rows, infer_schema_length=None)
     codes = frame.sort("indicator_sort_order", "indicator_code")["indicator_code"].unique(maintain_order=True)
     body_names = frame.sort("body_sort_order", "body_code")["body_name"].unique(maintain_order=True).to_list()

@@ -58,7 +58,7 @@ def indicator_table(rows: list[dict], name: str) -> str:
 
 def _body_row(row: dict) -> str:
     term = f" — nhiệm kỳ {row['term']}" if row["term"] else ""
-    members = f"{integer(row['denominator'])} người"
+    members = f"{integer(row['denominator'])} thành viên"
     return f'<tr class="body"><th colspan="{len(HEADERS)}">{escape(row["body_name"] + term)} — {members}</th></tr>'
 
 

@@ -30,7 +30,7 @@ def unit_lineage(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     """The `unit_lineage` rows of each unit formed by the reform, former units in name order."""
     lineage = defaultdict(list)
     for row in con.sql("SELECT unit_code, former_unit_name, former_unit_level, changed_on, source "
-                       "FROM unit_lineage").to_dicts():
+                       "FROM unit_lineage ORDER BY ALL").to_dicts():
         lineage[row["unit_code"]].append(row)
     return {code: sorted(rows, key=lambda r: fold(r["former_unit_name"])) for code, rows in lineage.items()}
 
@@ -41,7 +41,7 @@ def unit_groups(unit_rows: list[dict], units: dict[str, dict]) -> dict[str, list
     groups: dict[str, list[str]] = {}
     for code in dict.fromkeys(r["area_code"] for r in unit_rows):
         groups.setdefault(units[code]["unit_type"], []).append(code)
-    return {kind: sorted(codes, key=lambda c: fold(units[c]["unit_name"])) for kind, codes in groups.items()}
+    return {kind: sorted(codes, key=lambda c: (fold(units[c]["unit_name"]), c)) for kind, codes in groups.items()}
 
 
 def unit_index(groups: dict[str, list[str]], unit_rows: list[dict], units: dict[str, dict]) -> str:
@@ -122,7 +122,7 @@ def missing_units(units: dict[str, dict], rows: list[dict], period: int, as_of: 
     reported = {(r["area_level"], r["area_code"]) for r in rows if r["period"] == period}
     missing = sorted((u for u in units.values() if u["unit_level"] != "province"
                       and (u["unit_level"], u["unit_code"]) not in reported
-                      and valid_on(u["valid_from"], u["valid_to"], as_of)), key=lambda u: fold(u["unit_name"]))
+                      and valid_on(u["valid_from"], u["valid_to"], as_of)), key=lambda u: (fold(u["unit_name"]), u["unit_code"]))
     if not missing:
         return '<p class="empty">Mọi đơn vị đã có số liệu trong kỳ này.</p>'
     body = ["<tr>" + cell(u["unit_code"], "num") + cell(u["unit_name"]) + cell(u["unit_type"].capitalize()) + "</tr>"

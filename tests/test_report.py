@@ -181,7 +181,7 @@ def _rollup_cells(page: str, as_of: dt.date, body_code: str, indicator_code: str
 def _body_heading(row: dict) -> str:
     """A body's heading row: its name, its term if elected, its members."""
     term = f"nhiệm kỳ {row['term']}" if row["term"] else None
-    return " — ".join(filter(None, [row["body_name"], term, f"{row['denominator']} người"]))
+    return " — ".join(filter(None, [row["body_name"], term, f"{row['denominator']} thành viên"]))
 
 
 def test_one_chart_per_indicator_of_the_latest_period(page):
