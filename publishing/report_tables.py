@@ -66,10 +66,10 @@ def _indicator_row(row: dict) -> str:
     row_class = {True: ' class="met"', False: ' class="unmet"', None: ""}[row["meets_target"]]
     return (f"<tr{row_class}>" + cell(row["indicator_name"])
             + cell(share(row["value_pct"], row["numerator"], row["denominator"]), "num")
-            + cell(change(row), "change") + cell(_verdict(row), "verdict") + "</tr>")
+            + cell(_change(row), "change") + cell(_verdict(row), "verdict") + "</tr>")
 
 
-def change(row: dict) -> str:
+def _change(row: dict) -> str:
     """"so với 15/10/2020: +3,2 điểm %", naming the term compared with; `NO_PREVIOUS` when there is none (in
     words: a blank would read as missing data)."""
     if row["previous_as_of_date"] is None:
