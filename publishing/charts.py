@@ -5,7 +5,11 @@ import polars as pl
 import vl_convert as vlc
 
 PROVINCE_LABEL = "Toàn tỉnh"
-DISTRICT_LABEL = "Cấp huyện"
+UNIT_LABEL = "Từng đơn vị"
+ROW_HEIGHT = 34
+# Units are spread over this many lanes of their body's row, by the rank of their share, so units with similar
+# shares do not hide each other; by rank, not at random, so the same data gives the same page byte for byte.
+SPREAD_LANES = 5
 
 # Vietnamese number formatting (12,5 — 1.234): d3-format ships no vi-VN locale, so it is given here.
 VI_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
@@ -17,45 +21,41 @@ def prepare() -> None:
     vlc.get_themes()
 
 
-def indicator_chart_svg(rows: pl.DataFrame, area_names: list[str], body_names: list[str]) -> str:
-    """One indicator's shares as small multiples, as an `<svg>` element.
+def indicator_chart_svg(rows: pl.DataFrame, body_names: list[str]) -> str:
+    """One indicator's shares as a strip per body, as an `<svg>` element.
 
-    rows: area_name, area_level, body_name, value_pct, target_pct — one row per area × body with a value.
-    area_names / body_names give the display order (the province first). One facet per body,
-    one bar per area; the province bar is coloured apart and a dashed rule marks the target
-    where the body has one. No external data: vl-convert may fetch nothing.
+    rows: area_level, body_name, value_pct, target_pct — the province roll-up and the units, one row per area ×
+    body. body_names gives the rows' order. Each unit is a dot and the province a diamond on its body's row, so
+    the chart stays as tall with 65 units as with 11 (the units' names and counts are in their tables); a dashed
+    tick marks the target where the body has one. No external data: vl-convert may fetch nothing.
     """
     data = rows.with_columns(
-        pl.when(pl.col("area_level") == "province")
-        .then(pl.lit(PROVINCE_LABEL))
-        .otherwise(pl.lit(DISTRICT_LABEL))
-        .alias("area_kind")
-    ).select("area_name", "area_kind", "body_name", "value_pct", "target_pct")
-    y = alt.Y("area_name:N", sort=area_names, title=None)
-    bars = alt.Chart().mark_bar().encode(
-        y=y,
-        x=alt.X("value_pct:Q", scale=alt.Scale(domain=[0, 100]), title="%"),
-        color=alt.Color(
-            "area_kind:N",
-            scale=alt.Scale(domain=[PROVINCE_LABEL, DISTRICT_LABEL], range=["#8e2c1f", "#7fa7d1"]),
-            legend=alt.Legend(title=None, orient="top"),
-        ),
-    )
-    labels = alt.Chart().mark_text(align="left", dx=3, fontSize=12, color="#222").encode(
-        y=y, x="value_pct:Q", text=alt.Text("value_pct:Q", format=",.1f")
-    )
+        pl.when(pl.col("area_level") == "province").then(pl.lit(PROVINCE_LABEL)).otherwise(pl.lit(UNIT_LABEL))
+        .alias("area_kind"),
+        (pl.col("value_pct").rank("ordinal").over("body_name", "area_level").cast(pl.Int32) % SPREAD_LANES
+         - SPREAD_LANES // 2).alias("lane"),
+    ).select("body_name", "area_kind", "lane", "value_pct", "target_pct")
+    y = alt.Y("body_name:N", sort=body_names, title=None, axis=alt.Axis(labelLimit=300))
+    x = alt.X("value_pct:Q", scale=alt.Scale(domain=[0, 100]), title="Tỷ lệ (%)", axis=alt.Axis(tickCount=10))
+    kinds = [PROVINCE_LABEL, UNIT_LABEL]
+    colour = alt.Color("area_kind:N", scale=alt.Scale(domain=kinds, range=["#8e2c1f", "#4f7fb3"]),
+                       legend=alt.Legend(title=None, orient="top"))
+    shape = alt.Shape("area_kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle"]))
+    offset = alt.YOffset("lane:Q", scale=alt.Scale(domain=[-SPREAD_LANES, SPREAD_LANES]))
+    units = alt.Chart().transform_filter(alt.datum.area_kind == UNIT_LABEL).mark_point(
+        filled=True, size=45, opacity=0.6).encode(y=y, yOffset=offset, x=x, color=colour, shape=shape)
+    province = alt.Chart().transform_filter(alt.datum.area_kind == PROVINCE_LABEL).mark_point(
+        filled=True, size=160, stroke="#fff", strokeWidth=1).encode(y=y, x=x, color=colour, shape=shape)
     target = (
         alt.Chart()
         .transform_filter("isValid(datum.target_pct)")
-        .mark_rule(color="#c0392b", strokeDash=[5, 3], strokeWidth=2)
-        .encode(x="max(target_pct):Q")
+        .mark_tick(color="#c0392b", strokeDash=[4, 2], thickness=2)
+        .encode(y=y, x="max(target_pct):Q")
     )
     chart = (
-        alt.layer(bars, target, labels, data=data)
-        .properties(width=300)
-        .facet(facet=alt.Facet("body_name:N", sort=body_names, title=None), columns=3)
-        .configure_header(labelFontSize=13, labelFontWeight="bold", labelLimit=320)
-        .configure_axis(labelFontSize=12, labelLimit=180)
+        alt.layer(target, units, province, data=data)
+        .properties(width=640, height=alt.Step(ROW_HEIGHT))
+        .configure_axis(labelFontSize=12)
         .configure_view(stroke="#ccc")
     )
     return vlc.vegalite_to_svg(chart.to_dict(), format_locale=VI_NUMBER_LOCALE, allowed_base_urls=[])

@@ -1,9 +1,14 @@
-"""The static report: charts per indicator, province table, missing units, problem files — escaped and offline."""
+"""The static report: the province roll-up per as-of date, the province's own bodies apart, one section per unit
+reachable from an index, exact counts beside every share, charts per indicator, missing units, problem files —
+escaped and offline."""
 
+import datetime as dt
+from collections import Counter
 import re
 import struct
 import subprocess
 import zlib
+from html import escape
 from pathlib import Path
 
 import duckdb
@@ -13,44 +18,77 @@ from publishing.report import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 INDICATORS = ["female", "under_40", "ethnic_minority"]
-INDICATOR_NAMES = {"female": "Tỷ lệ nữ", "under_40": "Tỷ lệ dưới 40 tuổi", "ethnic_minority": "Tỷ lệ người dân tộc thiểu số"}
-DISTRICTS = {"178": "Thành phố Lạng Sơn", "180": "Huyện Tràng Định"}
-BODIES = {"party_committee": ("Ban Chấp hành Đảng bộ", "2020-2025"), "department_head": ("Trưởng phòng và tương đương", None)}
+INDICATOR_NAMES = {"female": "Tỷ lệ nữ", "under_40": "Tỷ lệ dưới 40 tuổi",
+                   "ethnic_minority": "Tỷ lệ người dân tộc thiểu số"}
+# code → (unit type, name): two districts that reported in 2020, three communes formed on 2025-07-01.
+DISTRICTS = {"178": ("thành phố", "Thành phố Lạng Sơn"), "180": ("huyện", "Huyện Tràng Định")}
+COMMUNES = {"05977": ("phường", "Phường Đông Kinh"), "06001": ("xã", "Xã Đoàn Kết"), "06004": ("xã", "Xã Quốc Khánh")}
+REFORM_DAY = dt.date(2025, 7, 1)
+SOURCE = "Nghị quyết 1672/NQ-UBTVQH15 (16/6/2025)"
+# period → (as-of date, the units that report, units expected on that date, term of the elected bodies)
+PERIODS = {2020: (dt.date(2020, 10, 15), DISTRICTS, 3, "2020-2025"),
+           2025: (dt.date(2025, 10, 1), COMMUNES, 4, "2025-2030")}
+# body code → (name, sort order, elected)
+UNIT_BODIES = {"party_committee": ("Ban Chấp hành Đảng bộ", 1, True),
+               "department_head": ("Trưởng phòng và tương đương", 3, False)}
+PROVINCE_BODIES = {"province_party_committee": ("Ban Chấp hành Đảng bộ tỉnh", 11, True),
+                   "province_standing_committee": ("Ban Thường vụ Tỉnh ủy", 12, True)}
+TARGET = ("party_committee", "under_40", 10.0)  # shipped for the 2020–2025 term only
 EVIL_FILE_NAME = "<script>alert('x')</script>.xlsx"
 
 
-def _numerator(period: int, area_code: str, body_code: str, indicator_code: str) -> int:
-    """Distinct, made-up counts, so each cell of the page can be told apart."""
-    return 3 + period % 10 + int(area_code) % 7 + len(body_code) % 5 + INDICATORS.index(indicator_code) * 4
+def _counts(period: int, area_code: str, body_code: str, indicator_code: str) -> tuple[int, int]:
+    """Distinct, made-up counts (numerator, members), so each cell of the page can be told apart."""
+    numerator = 3 + period % 10 + int(area_code) % 7 + len(body_code) % 5 + INDICATORS.index(indicator_code) * 4
+    return numerator, 31 + int(area_code) % 13 + len(body_code) % 3
 
 
-def _indicator_rows() -> list[tuple]:
-    rows = []
-    for period, as_of, previous in [(2024, "2024-06-30", None), (2025, "2025-06-30", 2024)]:
-        for body_code, (body_name, term) in BODIES.items():
+def _row(level: str, code: str, name: str, period: int, body_code: str, body: tuple, indicator_code: str,
+         counts: tuple[int, int], previous: dict | None, units: tuple[int, int] | None) -> dict:
+    as_of, _, _, term = PERIODS[period]
+    body_name, body_order, elected = body
+    numerator, denominator = counts
+    value = 100 * numerator / denominator
+    target = TARGET[2] if (body_code, indicator_code) == TARGET[:2] and period == 2020 else None
+    return {
+        "area_level": level, "area_code": code, "area_name": name, "period": period, "as_of_date": as_of,
+        "term": term if elected else None, "body_code": body_code, "body_name": body_name,
+        "indicator_code": indicator_code, "numerator": numerator, "denominator": denominator, "value_pct": value,
+        "previous_as_of_date": previous and previous["as_of_date"],
+        "previous_value_pct": previous and previous["value_pct"],
+        "change_pp": previous and value - previous["value_pct"], "target_pct": target,
+        "meets_target": None if target is None else value >= target, "rows_rejected": 0,
+        "units_reporting": units and units[0], "units_expected": units and units[1],
+        "indicator_name": INDICATOR_NAMES[indicator_code], "indicator_sort_order": INDICATORS.index(indicator_code) + 1,
+        "body_sort_order": body_order,
+    }
+
+
+def _indicator_rows() -> list[dict]:
+    """Units of each period, the province roll-up summing them (2025 compared with 2020), and, in 2025 only, the
+    province's own bodies."""
+    rows, rollup = [], {}
+    for period, (_, reporting, expected, _) in PERIODS.items():
+        for body_code, body in UNIT_BODIES.items():
             for indicator_code in INDICATORS:
-                target = 10.0 if (body_code, indicator_code) == ("party_committee", "under_40") else None
-                counts = {code: (_numerator(period, code, body_code, indicator_code), 40) for code in DISTRICTS}
-                counts["20"] = (sum(n for n, _ in counts.values()), sum(d for _, d in counts.values()))
-                for area_code, (numerator, denominator) in counts.items():
-                    level, name = ("province", "Tỉnh Lạng Sơn") if area_code == "20" else ("district", DISTRICTS[area_code])
-                    value = 100 * numerator / denominator
-                    before = value - 1.5 if previous else None
-                    rows.append((
-                        level, area_code, name, period, as_of, term, body_code, body_name, indicator_code,
-                        numerator, denominator, value, "2024-06-30" if previous else None, before,
-                        None if before is None else value - before, target,
-                        None if target is None else value >= target, 0,
-                        2 if level == "province" else None, 3 if level == "province" else None,
-                        INDICATOR_NAMES[indicator_code], INDICATORS.index(indicator_code) + 1,
-                        list(BODIES).index(body_code) + 1,
-                    ))
+                counts = {code: _counts(period, code, body_code, indicator_code) for code in reporting}
+                level = "district" if reporting is DISTRICTS else "commune"
+                rows += [_row(level, code, reporting[code][1], period, body_code, body, indicator_code, c, None, None)
+                         for code, c in counts.items()]
+                total = (sum(n for n, _ in counts.values()), sum(d for _, d in counts.values()))
+                key = (body_code, indicator_code)
+                rollup[key] = _row("province", "20", "Tỉnh Lạng Sơn", period, body_code, body, indicator_code, total,
+                                   rollup.get(key), (len(reporting), expected))
+                rows.append(rollup[key])
+    for body_code, body in PROVINCE_BODIES.items():
+        rows += [_row("province", "20", "Tỉnh Lạng Sơn", 2025, body_code, body, indicator_code,
+                      _counts(2025, "20", body_code, indicator_code), None, None) for indicator_code in INDICATORS]
     return rows
 
 
 def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("""
+    con.execute(f"""
         CREATE TABLE indicators (area_level VARCHAR, area_code VARCHAR, area_name VARCHAR, period INT, as_of_date DATE,
             term VARCHAR, body_code VARCHAR, body_name VARCHAR, indicator_code VARCHAR, numerator INT, denominator INT,
             value_pct DOUBLE, previous_as_of_date DATE, previous_value_pct DOUBLE, change_pp DOUBLE, target_pct DOUBLE,
@@ -59,14 +97,28 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
         CREATE TABLE submissions (file_name VARCHAR, sha256 VARCHAR, area_code VARCHAR, as_of_date DATE,
             received_at TIMESTAMP, status VARCHAR, rows_total INT, rows_accepted INT, rows_rejected INT, message VARCHAR,
             feedback_file VARCHAR, status_name VARCHAR, needs_attention BOOLEAN);
-        CREATE TABLE units (unit_code VARCHAR, unit_level VARCHAR, unit_name VARCHAR, short_name VARCHAR,
-            parent_code VARCHAR, valid_from DATE, valid_to DATE);
+        CREATE TABLE units (unit_code VARCHAR, unit_level VARCHAR, unit_type VARCHAR, unit_name VARCHAR,
+            short_name VARCHAR, parent_code VARCHAR, valid_from DATE, valid_to DATE);
+        CREATE TABLE unit_lineage (unit_code VARCHAR, former_unit_code VARCHAR, former_unit_name VARCHAR,
+            former_unit_level VARCHAR, changed_on DATE, source VARCHAR);
         INSERT INTO units VALUES
-            ('20', 'province', 'Tỉnh Lạng Sơn', 'Lạng Sơn', NULL, NULL, NULL),
-            ('178', 'district', 'Thành phố Lạng Sơn', 'TP Lạng Sơn', '20', NULL, '2025-06-30'),
-            ('180', 'district', 'Huyện Tràng Định', 'Tràng Định', '20', NULL, '2025-06-30'),
-            ('181', 'district', 'Huyện Bình Gia', 'Bình Gia', '20', NULL, '2025-06-30'),
-            ('170', 'district', 'Huyện Đã Giải Thể', 'Đã Giải Thể', '20', NULL, '2019-12-31');
+            ('20', 'province', 'tỉnh', 'Tỉnh Lạng Sơn', 'Lạng Sơn', NULL, NULL, NULL),
+            ('178', 'district', 'thành phố', 'Thành phố Lạng Sơn', 'TP Lạng Sơn', '20', NULL, '2025-06-30'),
+            ('180', 'district', 'huyện', 'Huyện Tràng Định', 'Tràng Định', '20', NULL, '2025-06-30'),
+            ('181', 'district', 'huyện', 'Huyện Bình Gia', 'Bình Gia', '20', NULL, '2025-06-30'),
+            ('170', 'district', 'huyện', 'Huyện Đã Giải Thể', 'Đã Giải Thể', '20', NULL, '2019-12-31'),
+            ('05977', 'commune', 'phường', 'Phường Đông Kinh', 'Đông Kinh', '20', '{REFORM_DAY}', NULL),
+            ('06001', 'commune', 'xã', 'Xã Đoàn Kết', 'Đoàn Kết', '20', '{REFORM_DAY}', NULL),
+            ('06004', 'commune', 'xã', 'Xã Quốc Khánh', 'Quốc Khánh', '20', '{REFORM_DAY}', NULL),
+            ('06037', 'commune', 'xã', 'Xã Kháng Chiến', 'Kháng Chiến', '20', '{REFORM_DAY}', NULL);
+        INSERT INTO unit_lineage VALUES
+            ('05977', '178', 'Thành phố Lạng Sơn', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('05977', NULL, 'Phường Vĩnh Trại', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('05977', NULL, 'Phường Đông Kinh', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('06001', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('06001', NULL, 'Xã Đoàn Kết', 'commune', '{REFORM_DAY}', '{SOURCE}'),
+            ('06004', '180', 'Huyện Tràng Định', 'district', '{REFORM_DAY}', '{SOURCE}'),
+            ('06004', NULL, 'Xã Quốc Khánh', 'commune', '{REFORM_DAY}', '{SOURCE}');
         INSERT INTO submissions VALUES
             ('178_2025.xlsx', 'a1', '178', '2025-06-30', '2025-07-02 08:00', 'accepted', 120, 120, 0, NULL, NULL,
              'Đã chấp nhận', false),
@@ -76,7 +128,9 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
              'Đã chấp nhận', false);
     """, {"evil": EVIL_FILE_NAME})
     if with_indicators:
-        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * 23)})", _indicator_rows())
+        rows = _indicator_rows()
+        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * len(rows[0]))})",
+                        [list(r.values()) for r in rows])
     return con
 
 
@@ -87,6 +141,47 @@ def page() -> str:
 
 def _table(page: str, name: str) -> str:
     return re.search(rf'<table class="{name}">(.*?)</table>', page, re.S).group(1)
+
+
+def _section(page: str, anchor: str) -> str:
+    return re.search(rf'<section class="[^"]+" id="{anchor}">(.*?)</section>', page, re.S).group(1)
+
+
+def _share(row: dict) -> str:
+    """The share as a reader should see it, worked out from the fixture's counts: "41,5 % (17/41)"."""
+    percent = format(100 * row["numerator"] / row["denominator"], ".1f").replace(".", ",")
+    return f"{percent} % ({row['numerator']}/{row['denominator']})"
+
+
+def _indicator_cells(table: str) -> dict[tuple[str, str], list[str]]:
+    """(body heading, indicator name) → the row's other cells, from a table of the report."""
+    cells, heading = {}, None
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+        if row.startswith("<th colspan"):
+            heading = re.sub(r"<[^>]+>", "", row)
+        elif row.startswith("<td"):
+            name, *rest = re.findall(r"<td[^>]*>(.*?)</td>", row)
+            cells[heading, name] = rest
+    return cells
+
+
+def _fixture_rows(level: str, period: int, body_code: str, indicator_code: str, code: str | None = None) -> dict:
+    [row] = [r for r in _indicator_rows() if r["area_level"] == level and r["period"] == period
+             and r["body_code"] == body_code and r["indicator_code"] == indicator_code
+             and (code is None or r["area_code"] == code) and (level != "province" or r["units_expected"]
+                                                               or body_code in PROVINCE_BODIES)]
+    return row
+
+
+def _rollup_cells(page: str, as_of: dt.date, body_code: str, indicator_code: str) -> list[str]:
+    row = _fixture_rows("province", as_of.year, body_code, indicator_code)
+    return _indicator_cells(_section(page, f"rollup-{as_of.isoformat()}"))[_body_heading(row), row["indicator_name"]]
+
+
+def _body_heading(row: dict) -> str:
+    """A body's heading row: its name, its term if elected, its members."""
+    term = f"nhiệm kỳ {row['term']}" if row["term"] else None
+    return " — ".join(filter(None, [row["body_name"], term, f"{row['denominator']} thành viên"]))
 
 
 def test_one_chart_per_indicator_of_the_latest_period(page):
@@ -108,10 +203,11 @@ def test_strings_from_the_data_are_escaped(page):
 
 def test_names_drawn_inside_charts_are_escaped():
     con = _published_database()
-    con.execute("UPDATE indicators SET area_name = '<script>x</script>' WHERE area_code = '180'")
+    con.execute("UPDATE indicators SET body_name = '<script>x</script>' WHERE body_code = 'department_head'")
     page = render_report(con)
     assert "<script" not in page
-    assert page.count("&lt;script&gt;x&lt;/script&gt;") >= len(INDICATORS)
+    figures = re.findall(r'<figure class="chart"[^>]*>(.*?)</figure>', page, re.S)
+    assert len(figures) == len(INDICATORS) and all("&lt;script&gt;x&lt;/script&gt;" in f for f in figures)
 
 
 def test_page_fetches_nothing_from_the_network(page):
@@ -121,27 +217,105 @@ def test_page_fetches_nothing_from_the_network(page):
     assert "default-src 'none'" in page
 
 
-def test_valid_district_without_rows_is_listed_as_missing(page):
+def test_valid_unit_without_rows_is_listed_as_missing(page):
     missing = _table(page, "missing-units")
-    assert "Huyện Bình Gia" in missing
-    assert "Đã Giải Thể" not in missing and "Tràng Định" not in missing and "Thành phố Lạng Sơn" not in missing
+    assert "Xã Kháng Chiến" in missing
+    assert all(name not in missing for _, name in COMMUNES.values())
+    # The districts ended on 2025-06-30, before the period's as-of date.
+    assert "Huyện Bình Gia" not in missing and "Đã Giải Thể" not in missing
 
 
-def test_province_table_shows_numerator_over_denominator_as_percent(page):
-    rows = [r for r in _indicator_rows()
-            if r[0] == "province" and r[3] == 2025 and r[6] == "party_committee" and r[8] == "female"]
-    numerator, denominator = rows[0][9], rows[0][10]
-    expected = format(100 * numerator / denominator, ".2f").replace(".", ",")
-    row = re.search(r"<tr[^>]*><td>Ban Chấp hành Đảng bộ \(nhiệm kỳ 2020-2025\)</td><td>Tỷ lệ nữ</td>(.*?)</tr>",
-                    _table(page, "province")).group(1)
-    assert f'<td class="num">{numerator} / {denominator}</td><td class="num">{expected}</td>' in row
+def test_rollup_shows_members_and_each_share_with_its_counts(page):
+    for period, (as_of, _, _, _) in PERIODS.items():
+        for body_code in UNIT_BODIES:
+            for indicator_code in INDICATORS:
+                row = _fixture_rows("province", period, body_code, indicator_code)
+                assert _rollup_cells(page, as_of, body_code, indicator_code)[0] == _share(row)
 
 
-def test_province_table_says_whether_the_target_is_met(page):
-    row = re.search(r"<tr[^>]*><td>Ban Chấp hành Đảng bộ[^<]*</td><td>Tỷ lệ dưới 40 tuổi</td>(.*?)</tr>",
-                    _table(page, "province")).group(1)
-    assert '<td class="num">10,00</td><td class="verdict">Đạt</td>' in row
-    assert '<td class="num">+1,50</td>' in row
+def test_rollup_sums_the_units_of_its_date():
+    rows = _indicator_rows()
+    for period, (_, reporting, _, _) in PERIODS.items():
+        rollup = _fixture_rows("province", period, "party_committee", "female")
+        units = [r for r in rows if r["area_code"] in reporting and r["period"] == period
+                 and (r["body_code"], r["indicator_code"]) == ("party_committee", "female")]
+        assert (rollup["numerator"], rollup["denominator"]) == (sum(r["numerator"] for r in units),
+                                                                 sum(r["denominator"] for r in units))
+
+
+def test_rollup_names_the_previous_term_it_is_compared_with(page):
+    before = _fixture_rows("province", 2020, "party_committee", "female")
+    now = _fixture_rows("province", 2025, "party_committee", "female")
+    change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
+    expected = f"so với 15/10/2020: {format(change, '+.1f').replace('.', ',')} điểm %"
+    assert _rollup_cells(page, PERIODS[2025][0], "party_committee", "female")[1] == expected
+    assert _rollup_cells(page, PERIODS[2020][0], "party_committee", "female")[1] == "Chưa có kỳ trước"
+
+
+def test_rollup_says_whether_the_target_is_met_where_there_is_one(page):
+    row = _fixture_rows("province", 2020, "party_committee", "under_40")
+    met = "Đạt" if 100 * row["numerator"] / row["denominator"] >= TARGET[2] else "Chưa đạt"
+    assert _rollup_cells(page, PERIODS[2020][0], "party_committee", "under_40")[2] == f"{met} (chỉ tiêu 10,0 %)"
+    assert _rollup_cells(page, PERIODS[2025][0], "party_committee", "under_40")[2] == "Không có chỉ tiêu"
+
+
+def test_rollup_heading_says_how_many_units_it_sums(page):
+    for as_of, reporting, expected, _ in PERIODS.values():
+        heading = re.search(r"<h3>(.*?)</h3>", _section(page, f"rollup-{as_of.isoformat()}")).group(1)
+        assert f"số liệu đến {as_of:%d/%m/%Y}" in heading and f"{len(reporting)}/{expected} đơn vị" in heading
+
+
+def test_province_bodies_appear_only_in_their_own_section(page):
+    own = _section(page, f"province-bodies-{PERIODS[2025][0].isoformat()}")
+    for body_code, (name, _, _) in PROVINCE_BODIES.items():
+        row = _fixture_rows("province", 2025, body_code, "female")
+        assert _indicator_cells(own)[_body_heading(row), "Tỷ lệ nữ"][0] == _share(row)
+        assert page.replace(own, "").count(escape(name)) == 0
+
+
+def test_every_unit_has_a_section_reachable_from_the_index(page):
+    index = re.search(r'<nav class="unit-index"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    for code, (_, name) in {**DISTRICTS, **COMMUNES}.items():
+        assert f'<a href="#unit-{code}">{name}</a> <span class="code">{code}</span>' in index
+        assert f"<h3>{name} <span class=\"code\">(mã {code})</span></h3>" in _section(page, f"unit-{code}")
+
+
+def test_the_index_groups_units_by_type(page):
+    index = re.search(r'<nav class="unit-index"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    groups = {kind: int(count) for kind, count in re.findall(r"<h3>([^<(]+) \((\d+)\)", index)}
+    assert groups == Counter(kind.capitalize() for kind, _ in [*DISTRICTS.values(), *COMMUNES.values()])
+
+
+def test_unit_sections_show_each_share_with_its_counts(page):
+    for row in _indicator_rows():
+        if row["area_level"] != "province":
+            cells = _indicator_cells(_section(page, f"unit-{row['area_code']}"))
+            assert cells[_body_heading(row), row["indicator_name"]][0] == _share(row)
+
+
+def test_every_percentage_on_the_page_stands_beside_its_counts(page):
+    shares = re.findall(r"\d+,\d %(?: \(\d+/\d+\))?", re.sub(r"chỉ tiêu \d+,\d %", "", page))
+    assert shares and all(s.endswith(")") for s in shares)
+
+
+def test_commune_without_previous_term_says_it_was_formed_by_the_reform(page):
+    for code in COMMUNES:
+        section = _section(page, f"unit-{code}")
+        assert (f"Chưa có kỳ trước: đơn vị hình thành từ {REFORM_DAY:%d/%m/%Y} (sắp xếp đơn vị hành chính)"
+                in section)
+        changes = [cells[1] for cells in _indicator_cells(section).values()]
+        assert changes == ["Chưa có kỳ trước"] * len(UNIT_BODIES) * len(INDICATORS)
+
+
+def test_unit_in_its_first_period_without_lineage_says_so(page):
+    section = _section(page, "unit-178")
+    assert "Chưa có kỳ trước: đây là kỳ đầu tiên đơn vị có số liệu." in section and "sắp xếp" not in section
+
+
+def test_commune_section_names_the_units_it_was_formed_from(page):
+    section = _section(page, "unit-05977")
+    assert "từ Phường Đông Kinh, Phường Vĩnh Trại." in section and "Trước đây thuộc Thành phố Lạng Sơn." in section
+    assert f"Căn cứ: {SOURCE}." in section
 
 
 def test_quarantined_submission_is_listed_with_its_message(page):

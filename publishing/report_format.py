@@ -1,0 +1,38 @@
+"""How the report writes numbers, dates and table markup: Vietnamese style (41,5 % — 1.234 — 15/10/2020), every
+percentage beside the exact counts it comes from, every string from the data HTML-escaped.
+
+Not here: which rows a table shows (``report_tables``, ``report_units``).
+"""
+
+import datetime as dt
+from html import escape
+
+
+def share(value_pct: float, numerator: int, denominator: int) -> str:
+    """A share with its counts, "41,5 % (17/41)": a reader can always check the percentage, and a small body's
+    100 % (1/1) does not read like a large one's."""
+    return f"{decimal(value_pct)} % ({integer(numerator)}/{integer(denominator)})"
+
+
+def decimal(value: float, signed: bool = False) -> str:
+    """One decimal with a decimal comma (41,5 / +3,2), rounded for display only: the tables keep the exact value."""
+    return format(value, "+.1f" if signed else ".1f").replace(".", ",")
+
+
+def integer(value: int | None) -> str:
+    return "—" if value is None else format(value, ",").replace(",", ".")
+
+
+def date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def table(headers: list[str], body: list[str], name: str) -> str:
+    """A `<table class="name">` of already rendered `<tr>` rows."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    return f'<table class="{name}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody>\n</table>"
+
+
+def cell(text: str, css_class: str = "") -> str:
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<td{attribute}>{escape(text)}</td>"
