@@ -12,7 +12,7 @@ from html import escape
 
 import duckdb
 
-from ingest.reference import valid_on
+from ingest.unit_names import valid_on
 from ingest.text import fold
 from publishing.report_format import cell, date, table
 from publishing.report_tables import by_as_of, indicator_table
