@@ -1,6 +1,6 @@
 """Fixtures shared by the integration tests: the CLI as a subprocess, one demo run per session, small rosters.
 
-The demo run is the expensive one (ingest → dbt → Great Expectations → publish over 22 files, about a minute), so
+The demo run is the expensive one (ingest → dbt → Great Expectations → publish over 88 files, under a minute), so
 it runs once per session and tests that only read what it left share it. A test that changes a warehouse works on
 its own copy (``demo_copy``) or on a warehouse of its own.
 """

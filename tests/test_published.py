@@ -21,8 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from samples.demo import demo_files
-from samples.people import district_units, synthetic_roster
+from samples.demo import demo_files, demo_roster
 from publishing.release import publish
 
 pytestmark = pytest.mark.slow
@@ -143,10 +142,9 @@ def _names_in(path: Path, finder: NameFinder) -> set[str]:
 @pytest.fixture(scope="module")
 def demo_names(demo_run) -> NameFinder:
     """Every person's name in the demo inbox: as generated (people, clerks, signers) and as ingest cleaned them."""
-    units = {u.code: u for u in district_units()}
     names = set()
     for f in demo_files():
-        roster = synthetic_roster(units[f.unit_code], f.as_of, f.unit_title, f.with_training, f.bad_rows)
+        roster = demo_roster(f)
         names |= {p.full_name for p in roster.people} | set(roster.signers)
     lake = demo_run.warehouse / "lake"
     for table in ("memberships", "rejected_rows"):
