@@ -79,26 +79,56 @@ def test_value_pct_is_exactly_100_numerator_over_denominator(demo_published):
     assert not wrong
 
 
-def test_province_rows_are_sums_of_district_rows(demo_published):
+def test_province_rollups_are_sums_of_the_units_valid_on_their_date(demo_published):
+    """11 districts for 2015 and 2020, the 65 communes and wards for 2025: numerators and denominators summed."""
     with duckdb.connect(str(demo_published / "warehouse.duckdb"), read_only=True) as con:
-        province_rows = con.execute("select count(*) from indicators where area_level = 'province'").fetchone()[0]
-        mismatches = con.execute("""
-            select province.period, province.body_code, province.indicator_code,
-                   province.numerator, province.denominator,
-                   sum(district.numerator) as numerators, sum(district.denominator) as denominators
+        summed = con.execute("""
+            select province.period, unit_sums.levels, unit_sums.units, province.units_reporting,
+                   province.units_expected,
+                   count(*) filter (where province.numerator is distinct from unit_sums.numerator
+                                       or province.denominator is distinct from unit_sums.denominator) as mismatches
             from indicators as province
-            left join indicators as district
-                on district.area_level = 'district'
-               and district.period = province.period
-               and district.body_code = province.body_code
-               and district.indicator_code = province.indicator_code
-            where province.area_level = 'province'
+            inner join (
+                select period, body_code, indicator_code, sum(numerator) as numerator, sum(denominator) as denominator,
+                       list(distinct area_level order by area_level) as levels, count(distinct area_code) as units
+                from indicators
+                where area_level <> 'province'
+                group by all
+            ) as unit_sums using (period, body_code, indicator_code)
+            where province.area_level = 'province' and province.units_expected is not null
+              and province.body_code = 'party_committee'
             group by all
-            having province.numerator is distinct from sum(district.numerator)
-                or province.denominator is distinct from sum(district.denominator)
+            order by 1
         """).fetchall()
-    assert province_rows > 20
-    assert not mismatches
+    assert summed == [(2015, ["district"], 11, 11, 11, 0), (2020, ["district"], 11, 11, 11, 0),
+                      (2025, ["commune"], 65, 65, 65, 0)]
+    # every body and indicator of a roll-up, not only the party committee
+    with duckdb.connect(str(demo_published / "warehouse.duckdb"), read_only=True) as con:
+        differing = con.execute("""
+            select province.period, province.body_code, province.indicator_code
+            from indicators as province
+            left join indicators as unit_rows
+                on unit_rows.area_level <> 'province' and unit_rows.period = province.period
+               and unit_rows.body_code = province.body_code and unit_rows.indicator_code = province.indicator_code
+            where province.area_level = 'province' and province.units_expected is not null
+            group by all
+            having any_value(province.numerator) is distinct from sum(unit_rows.numerator)
+                or any_value(province.denominator) is distinct from sum(unit_rows.denominator)
+        """).fetchall()
+    assert not differing
+
+
+def test_the_provinces_own_bodies_are_published_apart_from_the_rollup(demo_published):
+    with duckdb.connect(str(demo_published / "warehouse.duckdb"), read_only=True) as con:
+        own = con.execute("""
+            select body_code, denominator, units_expected from indicators
+            where area_code = '20' and period = 2025 and indicator_code = 'female'
+              and body_code like 'province%' order by body_sort_order""").fetchall()
+    assert [(body, expected) for body, _, expected in own] == [
+        ("province_party_committee", None), ("province_standing_committee", None),
+        ("province_department_head", None), ("province_department_deputy", None),
+        ("province_department_managers", None)]
+    assert dict((body, members) for body, members, _ in own)["province_party_committee"] == 52
 
 
 class NameFinder:

@@ -8,8 +8,10 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from samples.forms import Layout, Person, Roster, write_roster
 from tests.test_dbt_project import (
     Submission, indicator, members, query, run_dbt, sha, write_empty_lake, write_lake_file, write_submissions,
 )
@@ -117,3 +119,43 @@ def test_a_province_body_in_a_communes_rows_fails_the_build(warehouse, tmp_path)
     _write_lake(copy / "lake", commune_body="province_party_committee")
     result = run_dbt(copy, "build", succeeds=False)
     assert "Failure in test assert_province_own_bodies_never_in_the_rollup" in result.stdout, result.stdout[-3000:]
+
+
+def _committee(size: int, women: int, unit: str) -> tuple[Person, ...]:
+    """A party committee of ``size`` written out by hand: the first ``women`` are women, members 0 and 1 also sit in
+    the standing committee."""
+    return tuple(
+        Person(f"Nông {'Thị' if i < women else 'Văn'} {unit} {chr(65 + i % 26)}{i}", date(1968 + i % 20, 1 + i % 12, 3),
+               "F" if i < women else "M", ("Tày", "Nùng", "Kinh")[i % 3],
+               ("UV BCH", "UV BTV") if i < 2 else ("Ủy viên Ban Chấp hành",), "2025-2030")
+        for i in range(size))
+
+
+def test_a_hand_counted_commune_committee_is_published_exactly(run_cli, tmp_path):
+    """From roster files to the published indicators: a commune's committee of 27 with 9 women, a ward named only by
+    its file name, the province's own committee, and a district named on a 2025 roster (refused)."""
+    inbox = tmp_path / "inbox"
+    as_of = date(2025, 10, 15)
+    write_roster(inbox / "Đảng ủy xã Cao Lộc.xlsx", Roster("Đảng ủy xã Cao Lộc", as_of, _committee(27, 9, "CL")),
+                 Layout())
+    write_roster(inbox / "06187_2025-10-15.xlsx", Roster("", as_of, _committee(15, 6, "KL")),
+                 Layout(title_block=False))
+    write_roster(inbox / "tinh uy.xlsx", Roster("Tỉnh ủy Lạng Sơn", as_of, _committee(52, 13, "TU")), Layout())
+    write_roster(inbox / "huyen cao loc.xlsx", Roster("Huyện Cao Lộc", as_of, _committee(20, 2, "HCL")), Layout())
+    done = run_cli(inbox, tmp_path / "warehouse")
+    assert done.returncode == 0, done.explain()
+    with duckdb.connect(str(done.published / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("""
+            select area_level, area_code, body_code, numerator, denominator, previous_value_pct, units_reporting,
+                   units_expected
+            from indicators where indicator_code = 'female' and body_code like '%party_committee'
+            order by area_code, body_code""").fetchall()
+        refused = con.execute("select status, message from submissions where file_name = 'huyen cao loc.xlsx'").fetchall()
+    assert rows == [
+        ("commune", "06187", "party_committee", 6, 15, None, None, None),
+        ("commune", "06211", "party_committee", 9, 27, None, None, None),
+        ("province", "20", "party_committee", 15, 42, None, 2, 65),
+        ("province", "20", "province_party_committee", 13, 52, None, None, None),
+    ]
+    (status, message), = refused
+    assert status == "rejected" and "Xã Cao Lộc (06211)" in message and "01/07/2025" in message
