@@ -1,4 +1,4 @@
-"""Docs that list a vocabulary (statuses, reason codes, indicators, bodies) list exactly what its seed holds.
+"""Docs that list a vocabulary (statuses, reason codes, indicators, bodies, units) list exactly what its seed holds.
 
 A listed vocabulary is a markdown table right below a marker naming the seed and the seed columns its first cells
 show, e.g. ``<!-- seed reasons where scope = row: reason_code, message -->``; further cells are free prose. Regenerate
@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "dbt_project" / "seeds"
 DOCS = {
     "docs/lake-contract.md": {("reasons", "scope = row"), ("submission_statuses", "")},
-    "docs/submission-format.md": {("reasons", "scope = row"), ("reasons", "scope = file"), ("submission_statuses", "")},
+    "docs/submission-format.md": {("reasons", "scope = row"), ("reasons", "scope = file"), ("submission_statuses", ""),
+                                  ("bodies", "is_derived = false"), ("units", "unit_level = province"),
+                                  ("units", "unit_level = district"), ("units", "unit_level = commune")},
     "docs/published-tables.md": {("indicators", ""), ("bodies", ""), ("submission_statuses", "")},
     "dbt_project/models/_docs.md": {("reasons", "scope = row"), ("submission_statuses", "")},
 }
