@@ -22,10 +22,25 @@ def rollup_sections(rows: list[dict]) -> list[str]:
     if not rollup:
         return ['<p class="empty">Chưa có số liệu tổng hợp toàn tỉnh.</p>']
     sections = [f'<p class="note">{escape(ROLLUP_NOTE)}</p>']
+    expected = {r["as_of_date"]: r["units_expected"] for r in rollup}
     for first, group in by_as_of(rollup):
         reporting = f"{first['units_reporting']}/{first['units_expected']} đơn vị có số liệu"
-        sections.append(_section("rollup", first, reporting, indicator_table(group, "rollup")))
+        table = indicator_table(group, "rollup")
+        compared = {r["previous_as_of_date"] for r in group} - {None}
+        changed = sorted(d for d in compared if expected.get(d) != first["units_expected"])
+        if changed:
+            table = _units_changed(first, changed, expected) + table
+        sections.append(_section("rollup", first, reporting, table))
     return sections
+
+
+def _units_changed(first: dict, compared: list, expected: dict) -> str:
+    """Across a reform the roll-up sums other units (11 district committees in 2020, 65 commune committees in
+    2025): the change is the province's as a whole, not that of like bodies, and the reader is told so."""
+    before = "; ".join(f"ngày {date(d)} cộng {expected.get(d)} đơn vị" for d in compared)
+    return (f'<p class="note units-changed">Kỳ này cộng {first["units_expected"]} đơn vị, kỳ so sánh ({before}): các '
+            "đơn vị được cộng đã thay đổi (sắp xếp đơn vị hành chính), nên mức thay đổi là của toàn tỉnh, không phải "
+            "của cùng các cơ quan.</p>\n")
 
 
 def province_body_sections(rows: list[dict]) -> list[str]:

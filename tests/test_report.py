@@ -364,3 +364,11 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert (width, height) == (1400, 3000) and screenshot.stat().st_size > 50_000 and colours > 50
     dom = _chromium(tmp_path / "profile-dom", "--dump-dom", report.as_uri()).stdout
     assert len(re.findall(r'<figure class="chart"[^>]*>.*?<svg', dom, re.S)) == len(INDICATORS)
+
+
+def test_rollup_compared_across_the_reform_says_its_units_changed(page):
+    (as_of_2020, _, expected_2020, _), (as_of_2025, _, expected_2025, _) = PERIODS[2020], PERIODS[2025]
+    assert expected_2020 != expected_2025
+    note = f"Kỳ này cộng {expected_2025} đơn vị, kỳ so sánh (ngày {as_of_2020:%d/%m/%Y} cộng {expected_2020} đơn vị)"
+    assert note in _section(page, f"rollup-{as_of_2025.isoformat()}")
+    assert "units-changed" not in _section(page, f"rollup-{as_of_2020.isoformat()}")
