@@ -36,22 +36,28 @@ def _write_lake(lake: Path, commune_body: str = "party_committee") -> None:
                     members(CAO_LOC_2020, "party_committee", 20, 4, term="2020-2025"))
     write_lake_file(lake, "memberships", "183", CAO_LOC_MAY_2025.sha256,
                     members(CAO_LOC_MAY_2025, "party_committee", 30, 30, term="2020-2025"))
-    # The hand-counted committee: 27 members, 9 of them women.
+    # The hand-counted committee: 27 members, 9 of them women, on a roster without a term column.
     write_lake_file(lake, "memberships", "06211", XA_CAO_LOC.sha256,
-                    members(XA_CAO_LOC, commune_body, 27, 9, term="2025-2030"))
+                    members(XA_CAO_LOC, commune_body, 27, 9, term=None))
+    # The ward's clerk kept the old term for the committee appointed in July 2025.
     write_lake_file(lake, "memberships", "06187", KY_LUA.sha256,
-                    members(KY_LUA, "party_committee", 15, 5, term="2025-2030"))
+                    members(KY_LUA, "party_committee", 15, 5, term="2020-2025"))
     write_lake_file(lake, "memberships", "20", PROVINCE.sha256,
                     members(PROVINCE, "province_party_committee", 52, 12, term="2025-2030")
                     + members(PROVINCE, "province_standing_committee", 14, 3, term="2025-2030", first_row=70))
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The warehouse dbt built, and what dbt printed."""
     root = tmp_path_factory.mktemp("two_level")
     _write_lake(root / "lake")
-    run_dbt(root, "build")
-    return root
+    return root, run_dbt(root, "build").stdout
+
+
+@pytest.fixture(scope="module")
+def warehouse(built) -> Path:
+    return built[0]
 
 
 def test_a_communes_committee_is_exact_at_commune_level_with_no_previous_term(warehouse):
@@ -60,6 +66,13 @@ def test_a_communes_committee_is_exact_at_commune_level_with_no_previous_term(wa
     assert (row["numerator"], row["denominator"], row["value_pct"]) == (9, 27, 100 * 9 / 27)
     # Xã Cao Lộc (06211) has no earlier term as a unit, although district 183 bore its name.
     assert (row["previous_as_of_date"], row["previous_value_pct"], row["change_pp"]) == (None, None, None)
+
+
+def test_committees_on_rosters_from_july_2025_are_of_the_term_2025_2030(built, warehouse):
+    assert indicator(warehouse, "06211", 2025)["term"] == "2025-2030"  # no term written
+    assert indicator(warehouse, "06187", 2025)["term"] == "2025-2030"  # "2020-2025" written: a warning, not a stop
+    assert "Warning in test assert_reported_terms_agree_with_the_terms_seed" in built[1]
+    assert indicator(warehouse, "183", 2025)["term"] == "2020-2025"  # May 2025: the members' own term
 
 
 def test_the_2025_rollup_sums_the_communes_valid_on_its_date_and_expects_65(warehouse):
