@@ -25,6 +25,7 @@ KEYS = {
     "training_recruitment": ("area_code", "year", "metric_code"),
     "submissions": ("file_name", "sha256"),
     "units": ("unit_code",),
+    "unit_lineage": ("unit_code", "former_unit_level", "former_unit_name"),
 }
 
 

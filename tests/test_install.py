@@ -56,4 +56,4 @@ def test_the_installed_command_writes_the_demo_inbox(installed, tmp_path):
     done = _run(installed / "bin" / "cadre-warehouse", "demo", "--out", tmp_path / "inbox", cwd=tmp_path)
     written = sorted(p.suffix for p in (tmp_path / "inbox").iterdir())
     assert done.stdout.startswith(f"wrote {len(written)} demo submissions")
-    assert len(written) == 22 and {".xlsx", ".xls", ".csv"} <= set(written)
+    assert len(written) == 88 and {".xlsx", ".xls", ".csv"} <= set(written)

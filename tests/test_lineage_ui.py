@@ -117,7 +117,7 @@ def test_lineage_graph_shows_lake_dbt_checks_and_published(webserver, page, tmp_
         assert page.get_by_text(label, exact=True).count() == 1, label
     for group in GROUPS:
         assert page.get_by_text(group, exact=True).count() >= 2, group  # the box in the graph and the sidebar
-    page.get_by_text("11 partitions", exact=True).wait_for(timeout=30_000)  # one per reporting unit; drawn last
+    page.get_by_text("77 partitions", exact=True).wait_for(timeout=30_000)  # one per reporting unit; drawn last
     assert page.get_by_text("Asset checks", exact=True).count() == len(nodes)
 
     page.get_by_text("memberships", exact=True).click()
