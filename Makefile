@@ -48,8 +48,11 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
 # The venv's scripts first on PATH: under `dagster dev`, dagster-dbt re-parses the project with the `dbt` it finds.
+# The UI's instance is the documented production one (docs/dagster.yaml.example): one warehouse run at a time,
+# queued, telemetry off. Re-installed on every `make ui`, so an edit there reaches the next start.
 ui: install
 	mkdir -p .dagster_home
+	cp docs/dagster.yaml.example .dagster_home/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 docs: install

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from expectations.runner import load_suites
 from ingest.pipeline import ingest_inbox
@@ -226,5 +229,23 @@ def test_the_demo_run_executed_the_whole_job_in_process(demo_published, demo_dag
             check = dg.AssetCheckKey(dg.AssetKey([suite.table]), f"gx_{suite.name}")
             record = instance.get_latest_asset_check_evaluation_record(check)
             assert record is not None and record.run_id == runs[0].run_id, check
+    finally:
+        instance.dispose()
+
+
+def test_make_ui_runs_on_the_documented_instance_one_warehouse_run_at_a_time(tmp_path):
+    """`make ui` installs docs/dagster.yaml.example: the daemon dequeues one run of the code location at a time (the
+    working DuckDB allows one writer), and the UI sends no telemetry."""
+    recipe = subprocess.run(["make", "-n", "ui"], cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    installed = re.search(r"^cp (\S+) \.dagster_home/dagster\.yaml$", recipe, re.M)
+    assert installed, recipe
+    shutil.copy(REPO / installed[1], tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+        location = yaml.safe_load((REPO / "workspace.yaml").read_text())["load_from"][0]["python_module"]["location_name"]
+        assert {"key": "dagster/code_location", "value": location, "limit": 1} in limits
+        assert not instance.telemetry_enabled
+        assert instance.run_monitoring_enabled
     finally:
         instance.dispose()
