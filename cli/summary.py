@@ -16,6 +16,10 @@ from ingest.settings import Settings
 from orchestration.assembly import run_in_process
 
 PUBLISHED_KEY = dg.AssetKey(["published"])
+# How a failure says the disk is the cause: the operating system's words (ENOSPC, EFBIG, EDQUOT) in dbt's, DuckDB's
+# or Python's messages, or the dbt step's own (orchestration.dbt).
+DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded", "Errno 28", "Errno 27", "Errno 122",
+             "disk full")
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -34,6 +38,20 @@ def _print_failed_checks(failed: list[dg.AssetCheckEvaluation]) -> None:
         details = event.metadata.get("failed")
         for line in str(details.value).splitlines() if details else []:
             print(f"    {line}")
+
+
+def _run_failure(result: dg.ExecuteInProcessResult) -> str | None:
+    """Why a step failed, unless the only failures are blocking checks (the quality gate, exit 3): a step that
+    raised (a full disk, a lock, dbt unable to build) is the run's failure, whatever checks it reported before."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        if error is None or error.cls_name == "DagsterAssetCheckFailedError":
+            continue
+        cause = error.cause or error
+        return (event.step_failure_data.user_failure_data.description
+                if event.step_failure_data.user_failure_data and event.step_failure_data.user_failure_data.description
+                else cause.message.strip())
+    return None
 
 
 def _print_submissions(settings: Settings) -> None:
@@ -71,6 +89,13 @@ def run_and_summarise(settings: Settings, instance: dg.DagsterInstance | None = 
         traceback.print_exc()
         return Exit.FAILURE
     _print_submissions(settings)
+    failure = _run_failure(result)
+    if failure:
+        if any(words in failure for words in DISK_FULL):
+            print(f"Không đủ chỗ trên đĩa chứa kho dữ liệu {settings.warehouse}: giải phóng chỗ rồi chạy lại / the disk "
+                  f"holding the warehouse {settings.warehouse} is full: free space and run again")
+        print(f"the run failed before publishing; the previous publication is unchanged: {failure}")
+        return Exit.FAILURE
     failed = _failed_checks(result)
     published = any(e.asset_key == PUBLISHED_KEY for e in result.get_asset_materialization_events())
     _print_failed_checks(failed)

@@ -6,6 +6,7 @@ is one piece from inbox to marts. A run's scope and the warehouse's location rea
 """
 
 import json
+import shutil
 import sys
 import threading
 from collections.abc import Mapping
@@ -24,6 +25,9 @@ from private_hooks.dagster_dbt import FastStartDbtCliResource
 from publishing.charts import prepare as prepare_charts
 
 LAYERS = ("staging", "intermediate", "marts")
+# Below this much free space where dbt builds, a dbt that could not run is taken to have run out of disk: a full
+# refresh rewrites the whole working warehouse, far more than this.
+LOW_DISK_BYTES = 64 << 20
 # The dbt installed beside this Python, whatever PATH says (cron, the daemon and `make ui` rarely have the venv on it).
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
@@ -77,12 +81,21 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return ["team:data-engineering"]
 
 
-def _failed_models(run_results: Path) -> list[str]:
-    """Models or seeds that errored (as opposed to tests that failed, which the quality gate reports)."""
+def _errored(run_results: Path) -> list[tuple[str, str]]:
+    """(node, message) of every seed, model or test dbt could not run. A test that ran and found rows has status
+    `fail` and is the quality gate's to report; `error` means the warehouse could not be built or checked at all (a
+    full disk, a lock, a broken model), which must fail the run, never pass for a blocked gate."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-    return [r["unique_id"] for r in results if r["status"] == "error" and not r["unique_id"].startswith("test.")]
+    return [(r["unique_id"], r.get("message") or "") for r in results if r["status"] == "error"]
+
+
+def _cause(errored: list[tuple[str, str]]) -> str:
+    """The run's first error: which nodes, and the first message (the operating system's words for a full disk)."""
+    nodes = ", ".join(node for node, _ in errored[:5]) + (f" and {len(errored) - 5} more" if len(errored) > 5 else "")
+    message = next((m.strip() for _, m in errored if m.strip()), "see the dbt log above")
+    return f"dbt could not run {nodes}: {message.splitlines()[0]}"
 
 
 def _prepare_later_steps() -> None:
@@ -114,9 +127,15 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                    "--vars", json.dumps(dbt_vars(settings, [unit] if unit else []))]
         invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
-        failed = _failed_models(invocation.target_path / "run_results.json")
-        if failed:
-            raise dg.Failure(f"dbt could not build {', '.join(failed)}; see the dbt log above")
+        errored = _errored(invocation.target_path / "run_results.json")
+        if errored:
+            raise dg.Failure(_cause(errored))
+        # dbt exits 1 for what it reports (failing tests included) and 2 when it could not run at all: then its
+        # results file may be the last run's, and nothing it says can be trusted.
+        if invocation.process.wait() not in (0, 1):
+            free = shutil.disk_usage(target).free
+            disk = f"; disk full: {free} bytes free on {target.parent}" if free < LOW_DISK_BYTES else ""
+            raise dg.Failure(f"dbt stopped with exit code {invocation.process.returncode}{disk}; see the dbt log above")
 
     return dbt_models
 
