@@ -24,12 +24,12 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cadre-warehouse", description="Cadre Warehouse: ingest district rosters, build indicator marts, check and publish them.")
+    parser = argparse.ArgumentParser(prog="cadre-warehouse", description="Cadre Warehouse: ingest the reporting units' rosters, build indicator marts, check and publish them.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest every submission in the inbox, build, check and publish")
     run.add_argument("--inbox", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
     run.add_argument("--warehouse", type=Path, help="default: $CADRE_WAREHOUSE, else ./data/warehouse")
-    demo = commands.add_parser("demo", help="write the synthetic demo inbox (11 districts of Lạng Sơn × 2 dates)")
+    demo = commands.add_parser("demo", help="write the synthetic demo inbox (Lạng Sơn: 11 districts × 2015 and 2020, 65 communes and wards and the province × 2025)")
     demo.add_argument("--out", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
     return parser
 
