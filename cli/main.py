@@ -1,4 +1,5 @@
-"""``cadre-warehouse run`` and ``cadre-warehouse demo``: arguments, the run lock, and the exit code (``cli.Exit``).
+"""``cadre-warehouse run`` and ``cadre-warehouse demo``: arguments, the run lock (``orchestration.run_lock``), and the
+exit code (``cli.Exit``).
 
 Heavy imports (Dagster, dbt) wait until a command needs them, so a usage error answers at once.
 """
@@ -6,17 +7,11 @@ Heavy imports (Dagster, dbt) wait until a command needs them, so a usage error a
 from __future__ import annotations
 
 import argparse
-import fcntl
-import os
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from cli import Exit
 from private_hooks.interpreter import exit_now
-
-OWNER_WAIT_STEPS = 20
 
 
 class UsageError(Exception):
@@ -34,37 +29,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _lock_owner(handle) -> str:
-    """The pid the lock's holder wrote; it writes it just after taking the lock, so give it a moment."""
-    for _ in range(OWNER_WAIT_STEPS):
-        handle.seek(0)
-        owner = handle.read().strip()
-        if owner:
-            return owner
-        time.sleep(0.05)
-    return "unknown"
-
-
-@contextmanager
-def _run_lock(warehouse: Path):
-    """One run per warehouse at a time: a second run waits, saying for whom. The OS releases the lock when its
-    holder ends, however it ends, so a killed run never leaves a stale lock."""
-    warehouse.mkdir(parents=True, exist_ok=True)
-    path = warehouse / ".run.lock"
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"another run (pid {_lock_owner(handle)}) holds {path}; waiting for it to finish…", flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            print("the other run has finished; starting", flush=True)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-
-
 def _run(args: argparse.Namespace) -> int:
     from ingest.settings import SettingsError, load_settings
 
@@ -77,10 +41,16 @@ def _run(args: argparse.Namespace) -> int:
                          f"`cadre-warehouse demo` writes a demo inbox)")
     if settings.warehouse.exists() and not settings.warehouse.is_dir():
         raise UsageError(f"warehouse {settings.warehouse} exists and is not a folder")
-    with _run_lock(settings.warehouse):
-        from cli.summary import run_and_summarise
+    from orchestration.run_lock import LockTimeout, warehouse_lock
 
-        return run_and_summarise(settings)
+    try:
+        with warehouse_lock(settings.warehouse, settings.lock_timeout_seconds, say=lambda m: print(m, flush=True)):
+            from cli.summary import run_and_summarise
+
+            return run_and_summarise(settings)
+    except LockTimeout as error:
+        print(error, file=sys.stderr)
+        return Exit.FAILURE
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ class Settings:
     max_cells: int
     duckdb_memory_limit: str
     log_level: str
+    lock_timeout_seconds: float
 
     @property
     def seeds(self) -> Path:
@@ -101,5 +102,6 @@ def load_settings(
         max_cells=int(_number(env, "CADRE_MAX_CELLS", "5000000", int)),
         duckdb_memory_limit=env.get("CADRE_DUCKDB_MEMORY_LIMIT") or "1GB",
         log_level=env.get("CADRE_LOG_LEVEL") or "INFO",
+        lock_timeout_seconds=_number(env, "CADRE_LOCK_TIMEOUT_SECONDS", "3600", float),
     )
 

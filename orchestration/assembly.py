@@ -11,7 +11,7 @@ from orchestration.ingest_assets import build_lake_assets
 from orchestration.partitions import every_unit_tags, unit_partitions, unit_partitions_table
 from orchestration.publish_assets import build_publish_asset, published_relations
 from orchestration.quality import build_quality_checks
-from orchestration.resources import warehouse_resource
+from orchestration.resources import warehouse_lock_resource, warehouse_resource
 
 JOB_NAME = "warehouse"
 
@@ -36,7 +36,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[job],
         schedules=[build_schedule(job, partitions)],
         sensors=[build_inbox_sensor(job)],
-        resources={"warehouse": warehouse_resource(settings), "dbt": dbt_resource(settings)},
+        # warehouse_lock: every step of a run requires it, so the run holds the warehouse's lock from start to end
+        resources={"warehouse": warehouse_resource(settings), "warehouse_lock": warehouse_lock_resource(settings),
+                   "dbt": dbt_resource(settings)},
     )
 
 

@@ -19,7 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from expectations.runner import prepare as prepare_expectations
 from ingest.settings import Settings
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseLock, WarehouseResource
 from private_hooks.dagster import PARTITION_NAME_TAG
 from private_hooks.dagster_dbt import FastStartDbtCliResource
 from publishing.charts import prepare as prepare_charts
@@ -110,7 +110,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=WarehouseTranslator(),
                 name="dbt_models")
-    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                   warehouse_lock: WarehouseLock):
         """``dbt build``: seeds, models and their tests, in dependency order; failing tests block publishing."""
         settings = warehouse.settings()
         settings.work_database.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import dagster as dg
 from ingest.lake import UNIDENTIFIED
 from ingest.pipeline import ingest_inbox
 from ingest.reference import load_reference
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseLock, WarehouseResource
 
 LAKE_TABLES = {
     "memberships": "Clean memberships (person × body) per submission — personal data, working warehouse only.",
@@ -33,7 +33,7 @@ def build_lake_assets(partitions: dg.PartitionsDefinition, units: dg.MetadataVal
         can_subset=False,
         name="lake",
     )
-    def lake(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def lake(context: dg.AssetExecutionContext, warehouse: WarehouseResource, warehouse_lock: WarehouseLock):
         """Receive the inbox (archive every file) and rebuild the lake for the run's unit partitions."""
         settings = warehouse.settings()
         statuses = load_reference(settings.seeds).statuses

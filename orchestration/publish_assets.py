@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseLock, WarehouseResource
 from publishing.release import PUBLISHED_TABLES, publish
 
 
@@ -18,7 +18,8 @@ def build_publish_asset(guarded: list[dg.AssetKey]) -> dg.AssetsDefinition:
         description="What BI tools read: published/warehouse.duckdb, published/parquet/<table>.parquet and "
         "published/report.html, swapped in atomically (docs/published-tables.md).",
     )
-    def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                  warehouse_lock: WarehouseLock) -> dg.MaterializeResult:
         settings = warehouse.settings()
         release = publish(settings.work_database, settings.warehouse)
         context.log.info(f"published {release.path.name}: {release.row_counts}")

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 
 from expectations import load_suites, validate, write_report
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WarehouseLock, WarehouseResource
 
 EXAMPLES_SHOWN = 5
 
@@ -46,7 +46,8 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
     ]
 
     @dg.multi_asset_check(specs=specs, name="great_expectations")
-    def great_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    def great_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                           warehouse_lock: WarehouseLock):
         settings = warehouse.settings()
         params = {"max_reject_share": settings.max_reject_share}
         with duckdb.connect(str(settings.work_database), read_only=True) as con:

@@ -9,13 +9,15 @@ Starts from a copy of the shared run over the hostile corpus (tests/corpus/runs.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from corpus.runs import PublicationReader, copy_of_corpus_run, lake_submissions, publication, start
+from corpus.runs import PublicationReader, copy_of_corpus_run, environment, lake_submissions, publication, start
 
 pytestmark = pytest.mark.slow
 
@@ -95,3 +97,34 @@ def test_published_indicators_hold_each_row_once(together):
     indicators = pl.read_parquet(warehouse / "published" / "parquet" / "indicators.parquet")
     keys = ["area_level", "area_code", "as_of_date", "body_code", "indicator_code"]
     assert indicators.height == indicators.unique(subset=keys).height > 0
+
+
+DAGSTER_RUN = """
+import sys
+import dagster as dg
+from cli.summary import run_and_summarise
+from ingest.settings import load_settings
+sys.exit(int(run_and_summarise(load_settings(inbox=sys.argv[1], warehouse=sys.argv[2]), dg.DagsterInstance.ephemeral())))
+"""
+
+
+def test_a_cli_run_and_a_dagster_run_take_turns(tmp_path_factory):
+    """The Dagster job in a process of its own (as the daemon's run worker executes it) takes the same lock as the
+    command line: whichever comes second waits, and both publish."""
+    _, root, inbox, warehouse = copy_of_corpus_run(tmp_path_factory, "cli_and_dagster")
+    before = lake_submissions(warehouse)
+    logs = root / "dagster_run"
+    logs.mkdir()
+    with (logs / "out.txt").open("w") as out:
+        dagster_run = subprocess.Popen([sys.executable, "-c", DAGSTER_RUN, str(inbox), str(warehouse)],
+                                       env=environment(), cwd=logs, stdout=out, stderr=subprocess.STDOUT)
+    cli_run = start(inbox, warehouse, root / "cli_run")
+    cli_done = cli_run.wait()
+    assert dagster_run.wait(timeout=900) == 0, (logs / "out.txt").read_text()[-3000:]
+    assert cli_done.returncode == 0, cli_done.explain()
+    dagster_output = (logs / "out.txt").read_text()
+    waited = [bool(WAITING.search(text)) for text in (cli_done.stdout, dagster_output)]
+    assert waited.count(True) == 1, (cli_done.stdout[:500], dagster_output[-2000:])
+    assert "IO Error: Could not set lock" not in cli_done.stdout + cli_done.stderr + dagster_output
+    after = lake_submissions(warehouse)
+    assert after.sort("file_name", "sha256").equals(before.sort("file_name", "sha256"))
