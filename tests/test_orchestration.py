@@ -134,23 +134,40 @@ def _evaluate_inbox_sensor(inbox: Path, warehouse: Path, cursor: str | None):
     return defs.resolve_sensor_def("inbox").evaluate_tick(context)
 
 
-def test_inbox_sensor_requests_one_run_per_new_file_for_its_unit(write_small_roster, tmp_path):
+def test_inbox_sensor_coalesces_files_that_arrive_together_into_one_run(write_small_roster, tmp_path):
     inbox = tmp_path / "inbox"
     cao_loc = write_small_roster(inbox / "cao_loc.xlsx", "Huyện Cao Lộc", date(2020, 10, 15))
     bac_son = write_small_roster(inbox / "bac_son.xlsx", "Huyện Bắc Sơn", date(2020, 10, 15))
+    also_cao_loc = write_small_roster(inbox / "cao_loc_2.xlsx", "Huyện Cao Lộc", date(2020, 10, 15), people=12)
     tick = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
-    requests = {r.run_key: r.partition_key for r in tick.run_requests}
-    assert requests == {_sha256(cao_loc): "183", _sha256(bac_son): "185"}
-    assert all(r.job_name in (None, JOB_NAME) for r in tick.run_requests)
+    assert len(tick.run_requests) == 1
+    (request,) = tick.run_requests
+    assert request.partition_key is None
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) \
+        == ("183", "185")
+    assert request.tags["cadre/files"] == "3"
+    assert request.run_key == hashlib.sha256("".join(sorted(map(_sha256, (cao_loc, bac_son, also_cao_loc))))
+                                             .encode()).hexdigest()
+    assert request.job_name in (None, JOB_NAME)
+
+
+def test_inbox_sensor_starts_no_run_for_content_the_archive_holds(write_small_roster, tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    write_small_roster(inbox / "cao_loc.xlsx", "Huyện Cao Lộc", date(2020, 10, 15))
+    ingest_inbox(load_settings(inbox=inbox, warehouse=warehouse), log=lambda _: None)  # as `make run` leaves it
+    (inbox / "cao_loc.xlsx").rename(inbox / "cao_loc renamed.xlsx")
+    tick = _evaluate_inbox_sensor(inbox, warehouse, cursor=None)
+    assert not tick.run_requests
 
 
 def test_inbox_sensor_routes_a_bare_name_by_the_rosters_date(write_small_roster, tmp_path):
     inbox = tmp_path / "inbox"
-    before = write_small_roster(inbox / "cao_loc_2020.xlsx", "Cao Lộc", date(2020, 10, 15))
-    after = write_small_roster(inbox / "cao_loc_2025.xlsx", "Cao Lộc", date(2025, 10, 15))
-    tick = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
-    assert {r.run_key: (r.partition_key, r.tags["cadre/unit"]) for r in tick.run_requests} == {
-        _sha256(before): ("183", "Huyện Cao Lộc"), _sha256(after): ("06211", "Xã Cao Lộc")}
+    write_small_roster(inbox / "cao_loc_2020.xlsx", "Cao Lộc", date(2020, 10, 15))
+    first = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=None)
+    write_small_roster(inbox / "cao_loc_2025.xlsx", "Cao Lộc", date(2025, 10, 15))
+    second = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=first.cursor)
+    assert [(r.partition_key, r.tags["cadre/unit"]) for r in first.run_requests + second.run_requests] == [
+        ("183", "Huyện Cao Lộc"), ("06211", "Xã Cao Lộc")]
 
 
 def test_inbox_sensor_requests_nothing_for_files_it_has_seen(write_small_roster, tmp_path):
@@ -162,7 +179,8 @@ def test_inbox_sensor_requests_nothing_for_files_it_has_seen(write_small_roster,
     assert not second.run_requests
     newer = write_small_roster(inbox / "cao_loc_2021.xlsx", "Huyện Cao Lộc", date(2021, 6, 30))
     third = _evaluate_inbox_sensor(inbox, tmp_path / "warehouse", cursor=second.cursor)
-    assert [(r.run_key, r.partition_key) for r in third.run_requests] == [(_sha256(newer), "183")]
+    assert [(r.run_key, r.partition_key) for r in third.run_requests] == [
+        (hashlib.sha256(_sha256(newer).encode()).hexdigest(), "183")]
 
 
 def test_inbox_sensor_skips_an_unreadable_file_with_a_warning(tmp_path, capfd):
