@@ -7,7 +7,7 @@ import dagster as dg
 
 from ingest.errors import SubmissionError
 from ingest.receive import load_receipt, scan_inbox
-from ingest.reference import load_reference
+from ingest.reference import Reference, load_reference
 from ingest.routing import route_file
 from orchestration.partitions import every_unit_tags
 from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -60,7 +60,7 @@ def build_inbox_sensor(job) -> dg.SensorDefinition:
     return inbox
 
 
-def _run_request(new: dict[str, list[str]], hashes: list[str], reference) -> dg.RunRequest:
+def _run_request(new: dict[str, list[str]], hashes: list[str], reference: Reference) -> dg.RunRequest:
     """One run for every file of the tick: files that arrive together (a morning's submissions) queue one run, not
     one per file. One unit: its partition (dbt rebuilds that unit only); several: the range of partition keys from
     the first to the last, which ingests the units in between from their parse records at little cost."""
