@@ -57,7 +57,8 @@ class CleanRoster:
 def _role_cells(index: int, roster: Roster, limits: dict[str, int]) -> pl.DataFrame:
     """The roster's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
     roles' ``limits``, and what the rules need to know of its sheet: the as-of date, whether birth dates are split
-    into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows apart)."""
+    into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows
+    apart)."""
     header = roster.header
     columns = {role: header.columns.get(role) for role in HEADER_ROLES} | dict(
         zip(BIRTH_PAIR, (header.birth_male, header.birth_female)))

@@ -8,7 +8,6 @@ the megabyte-long name is put into the written package in place of a placeholder
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import unicodedata
@@ -37,8 +36,7 @@ HUGE_NAME = "Nguyễn Văn " + "A" * (1_050_007 - len("Nguyễn Văn "))
 LONG_POSITION = "Phó Chủ tịch " + "x" * (201 - len("Phó Chủ tịch "))
 NAME_OF_200 = ("Nông Thị " + "Hồng" * 50)[:200]
 SEEDS = load_settings(env={}).seeds
-TOO_LONG_MESSAGE = next(r for r in csv.DictReader((SEEDS / "reasons.csv").open(encoding="utf-8"))
-                        if r["reason_code"] == "value_too_long")
+TOO_LONG = load_reference(SEEDS).reasons["value_too_long"]
 
 
 def _with_cell(written: Path, target: Path, value: str) -> Path:
@@ -97,8 +95,8 @@ def test_rows_with_an_over_long_cell_are_rejected_as_value_too_long(ingested):
     settings, _ = ingested
     rejected = _lake_rows(settings, "rejected_rows").sort("source_row")
     assert rejected.select("source_row", "reason_code", "message").rows() == [
-        (FIRST_ROW + 40, "value_too_long", TOO_LONG_MESSAGE["message"]),
-        (FIRST_ROW + 41, "value_too_long", TOO_LONG_MESSAGE["message"]),
+        (FIRST_ROW + 40, "value_too_long", TOO_LONG.message),
+        (FIRST_ROW + 41, "value_too_long", TOO_LONG.message),
     ]
 
 
@@ -151,8 +149,8 @@ def test_a_name_is_measured_as_written_once_cleaned(tmp_path):
 def test_a_name_one_character_over_its_limit_is_rejected(tmp_path):
     person = replace(small_roster("Huyện Cao Lộc", AS_OF, people=1).people[0], full_name="Nông Thị " + "A" * 192)
     parsed = _read(tmp_path, Roster("Huyện Cao Lộc", AS_OF, (person,)))
-    assert parsed.rejected.select("full_name", "reason_code").rows() == [("Nông Thị " + "A" * 191 + "…",
-                                                                          "value_too_long")]
+    cut = "Nông Thị " + "A" * 191 + "…"
+    assert parsed.rejected.select("full_name", "reason_code").rows() == [(cut, "value_too_long")]
 
 
 def test_an_over_long_training_item_rejects_its_line(tmp_path):
@@ -170,5 +168,5 @@ def test_every_column_ingest_reads_has_a_limit():
 
 def test_the_value_too_long_message_names_the_limits_of_the_layout_table():
     limits = set(load_reference(SEEDS).limits.values())
-    for message in (TOO_LONG_MESSAGE["message"], TOO_LONG_MESSAGE["message_en"]):
+    for message in (TOO_LONG.message, TOO_LONG.message_en):
         assert {int(n) for n in re.findall(r"\d+", message)} == limits
