@@ -24,6 +24,9 @@ ROSTER_REQUIRED = ("full_name", "birth", "ethnicity", "body")
 ROSTER_ROLES = {"full_name", "birth", "gender", "ethnicity", "body", "term", "education", "political_theory"}
 MIN_ROLES_FOR_INCOMPLETE_HEADER = 3
 TRAINING_KEYS = {"training_year", "training_content", "training_value"}
+# A header is told by how its cell starts, and the rows searched for it may be people's rows: folding only a cell's
+# start keeps a megabyte-long name in those rows from costing a second per search.
+HEADER_CELL_CHARS = 200
 ROLE_NAMES = {
     "full_name": "Họ và tên",
     "birth": "Ngày sinh / Năm sinh",
@@ -53,7 +56,7 @@ class Header:
 def _roles(values: tuple, columns: list[str], reference: Reference) -> dict[str, str]:
     roles: dict[str, str] = {}
     for column, value in zip(columns, values):
-        role = reference.headers.by_prefix(value) if value else None
+        role = reference.headers.by_prefix(value[:HEADER_CELL_CHARS]) if value else None
         if role and role not in roles:
             roles[role] = column
     return roles

@@ -97,6 +97,7 @@ class Reference:
     row_markers: Vocabulary
     statuses: dict[Status, StatusRule]
     reasons: dict[str, Reason]
+    limits: dict[str, int]  # role → the most characters its cell may hold (ingest.limits)
 
     @property
     def row_messages(self) -> dict[str, str]:
@@ -164,4 +165,5 @@ def load_reference(seeds_dir: Path, layout_dir: Path = LAYOUT_DIR) -> Reference:
         statuses=load_status_rules(seeds_dir),
         reasons={r["reason_code"]: Reason(r["reason_code"], r["scope"], r["message"], r["message_en"])
                  for r in _rows(seeds_dir / "reasons.csv")},
+        limits={r["role"]: int(r["max_length"]) for r in _rows(layout_dir / "limits.csv")},
     )

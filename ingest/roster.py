@@ -23,6 +23,7 @@ import polars as pl
 
 from ingest import values
 from ingest.header import Header, data_rows
+from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference, Vocabulary
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, fold_series, map_distinct
@@ -53,15 +54,16 @@ class CleanRoster:
     rows_total: int
 
 
-def _role_cells(index: int, roster: Roster) -> pl.DataFrame:
-    """The roster's data rows as one text column per role (null where the sheet lacks it), and what the rules need
-    to know of its sheet: the as-of date, whether birth dates are split into Nam/Nữ columns, and whether that pair
-    must be read again (another birth column told the people rows apart)."""
+def _role_cells(index: int, roster: Roster, limits: dict[str, int]) -> pl.DataFrame:
+    """The roster's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
+    roles' ``limits``, and what the rules need to know of its sheet: the as-of date, whether birth dates are split
+    into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows
+    apart)."""
     header = roster.header
     columns = {role: header.columns.get(role) for role in HEADER_ROLES} | dict(
         zip(BIRTH_PAIR, (header.birth_male, header.birth_female)))
     split = header.birth_male is not None
-    return data_rows(header).select(
+    return clipped(data_rows(header).select(
         pl.lit(index, dtype=pl.Int32).alias(ROSTER),
         "source_row",
         *[(pl.col(name).cast(pl.String) if name else pl.lit(None, dtype=pl.String)).alias(role)
@@ -69,7 +71,7 @@ def _role_cells(index: int, roster: Roster) -> pl.DataFrame:
         pl.lit(roster.as_of, dtype=pl.Date).alias("as_of"),
         pl.lit(split).alias("split_birth"),
         pl.lit(split and header.columns.get("birth") != header.birth_male).alias("reread_birth"),
-    )
+    ), limits)
 
 
 def _cleaned(frame: pl.DataFrame, tcvn3: bool) -> pl.DataFrame:
@@ -91,12 +93,14 @@ def _row_kind(folded: pl.Series, markers: dict[str, str]) -> pl.Series:
 
 
 def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
-    """Clean text of each role of every roster, without the rows that are not people."""
-    frames = [_role_cells(i, roster) for i, roster in enumerate(rosters)]
+    """Clean text of each role of every roster, each cell bounded (``ingest.limits``), without the rows that are not
+    people."""
+    limits = {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
+    frames = [_role_cells(i, roster, limits) for i, roster in enumerate(rosters)]
     tcvn3 = [sheet_is_tcvn3(roster.header.sheet.cells) for roster in rosters]
     groups = [_cleaned(pl.concat([f for f, t in zip(frames, tcvn3) if t == flag]), flag)
               for flag in (False, True) if flag in tcvn3]
-    frame = pl.concat(groups).sort(ROSTER, maintain_order=True)
+    frame = bounded(pl.concat(groups).sort(ROSTER, maintain_order=True), limits)
     birth_date, birth_year = values.parse_birth(pl.coalesce("birth", "birth_male", "birth_female"))
     frame = frame.with_columns(birth_date=birth_date, birth_year=birth_year)
     # Folded, "Tống Sơn Tùng" starts like "Tổng số" and "Công …" like "Cộng": a row with a readable birth is a
@@ -199,8 +203,11 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         education_code=_lookup(people["education"], reference.education_levels, prefix=True),
         political_theory_code=_lookup(people["political_theory"], reference.political_theory_levels, prefix=True),
     ).join(_bodies(people, rosters), on=[ROSTER, "source_row"], how="left", maintain_order="left")
+    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
+    # not that the cut remains of it are an unknown ethnicity or a bad date.
     reason = (
-        pl.when(pl.col("full_name").is_null()).then(pl.lit("missing_name"))
+        pl.when(pl.col(TOO_LONG)).then(pl.lit("value_too_long"))
+        .when(pl.col("full_name").is_null()).then(pl.lit("missing_name"))
         .when(pl.col("birth_year").is_null()).then(pl.lit("bad_birth_date"))
         .when(~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)).then(pl.lit("age_out_of_range"))
         .when(pl.col("gender_code").is_null()).then(pl.lit("missing_gender"))

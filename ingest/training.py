@@ -8,9 +8,12 @@ import polars as pl
 
 from ingest import values
 from ingest.header import Header, data_rows
+from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, map_distinct
+
+ROLES = ("training_year", "training_content", "training_value")
 
 
 @dataclass(frozen=True)
@@ -22,20 +25,22 @@ class CleanTraining:
 
 def clean_training(header: Header, reference: Reference) -> CleanTraining:
     """Training rows of the sheet; blank lines are skipped, unreadable ones rejected with a reason."""
-    cells = data_rows(header)
+    limits = {role: reference.limits[role] for role in ROLES}
+    cells = clipped(data_rows(header).select(
+        pl.col("source_row").cast(pl.Int32), *(pl.col(header.columns[r]).cast(pl.String).alias(r) for r in ROLES)
+    ), limits)
     tcvn3 = sheet_is_tcvn3(header.sheet.cells)
-    frame = pl.DataFrame([
-        cells["source_row"].cast(pl.Int32),
-        *(clean_cells(cells[header.columns[r]], tcvn3).alias(r)
-          for r in ("training_year", "training_content", "training_value")),
-    ]).filter(pl.any_horizontal(pl.col(r).is_not_null() for r in ("training_content", "training_value")))
+    frame = bounded(cells.with_columns(clean_cells(cells[r], tcvn3).alias(r) for r in ROLES), limits).filter(
+        pl.any_horizontal(pl.col(r).is_not_null() for r in ("training_content", "training_value")))
     frame = frame.with_columns(
         year=pl.col("training_year").str.extract(r"^(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False),
         value=values.count(pl.col("training_value")),
         metric_code=map_distinct(frame["training_content"], reference.training_metrics.exact),
     )
+    # First, as on the roster: the rules below would judge a cell cut to its limit.
     reason = (
-        pl.when(pl.col("metric_code").is_null()).then(pl.lit("unknown_metric"))
+        pl.when(pl.col(TOO_LONG)).then(pl.lit("value_too_long"))
+        .when(pl.col("metric_code").is_null()).then(pl.lit("unknown_metric"))
         .when(pl.col("year").is_null()).then(pl.lit("bad_year"))
         .when(pl.col("value").is_null()).then(pl.lit("bad_number"))
     )
