@@ -23,7 +23,7 @@ ROSTER_REQUIRED = ("full_name", "birth", "ethnicity", "body")
 # which one, instead of "no roster found".
 ROSTER_ROLES = {"full_name", "birth", "gender", "ethnicity", "body", "term", "education", "political_theory"}
 MIN_ROLES_FOR_INCOMPLETE_HEADER = 3
-TRAINING_KEYS = {"training_year", "training_content", "training_value"}
+TRAINING_ROLES = ("training_year", "training_content", "training_value")  # the columns a training sheet has
 # A header is told by how its cell starts, and the rows searched for it may be people's rows: folding only a cell's
 # start keeps a megabyte-long name in those rows from costing a second per search.
 HEADER_CELL_CHARS = 200
@@ -126,7 +126,7 @@ def require_roster_columns(header: Header) -> None:
 def find_training_header(sheets: list[Sheet], reference: Reference) -> Header | None:
     """The "Năm | Nội dung | Số lượng" header of the optional training sheet."""
     for sheet in sheets:
-        found = _find(sheet, TRAINING_KEYS, reference)
+        found = _find(sheet, set(TRAINING_ROLES), reference)
         if found is not None:
             row, roles = found
             return Header(sheet, row, row + 1, roles)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest import values
-from ingest.header import Header, data_rows
+from ingest.header import TRAINING_ROLES, Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, map_distinct
 
-ROLES = ("training_year", "training_content", "training_value")
 
 
 @dataclass(frozen=True)
@@ -25,12 +24,13 @@ class CleanTraining:
 
 def clean_training(header: Header, reference: Reference) -> CleanTraining:
     """Training rows of the sheet; blank lines are skipped, unreadable ones rejected with a reason."""
-    limits = {role: reference.limits[role] for role in ROLES}
+    limits = {role: reference.limits[role] for role in TRAINING_ROLES}
     cells = clipped(data_rows(header).select(
-        pl.col("source_row").cast(pl.Int32), *(pl.col(header.columns[r]).cast(pl.String).alias(r) for r in ROLES)
+        pl.col("source_row").cast(pl.Int32),
+        *(pl.col(header.columns[r]).cast(pl.String).alias(r) for r in TRAINING_ROLES),
     ), limits)
     tcvn3 = sheet_is_tcvn3(header.sheet.cells)
-    frame = bounded(cells.with_columns(clean_cells(cells[r], tcvn3).alias(r) for r in ROLES), limits).filter(
+    frame = bounded(cells.with_columns(clean_cells(cells[r], tcvn3).alias(r) for r in TRAINING_ROLES), limits).filter(
         pl.any_horizontal(pl.col(r).is_not_null() for r in ("training_content", "training_value")))
     frame = frame.with_columns(
         year=pl.col("training_year").str.extract(r"^(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False),

@@ -26,7 +26,7 @@ from ingest.reference import load_reference
 from ingest.roster import HEADER_ROLES
 from ingest.settings import load_settings
 from ingest.submission import read_submission
-from ingest.training import ROLES as TRAINING_ROLES
+from ingest.header import TRAINING_ROLES
 from samples.forms import Layout, Person, Roster, write_roster
 
 AS_OF = date(2020, 10, 15)  # "Huyện Cao Lộc" is unit 183 on this date
