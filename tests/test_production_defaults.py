@@ -15,7 +15,7 @@ from ingest.receive import scan_inbox
 from ingest.settings import DEMO_INBOX_MARKER, check_person_key_secret, load_settings
 from orchestration.ingest_assets import build_lake_assets
 from orchestration.partitions import unit_partitions, unit_partitions_table
-from orchestration.resources import WarehouseResource
+from orchestration.resources import warehouse_lock_resource, warehouse_resource
 
 NO_SECRET = {"CADRE_PERSON_KEY_SECRET": ""}
 HOW_TO = "CADRE_PERSON_KEY_SECRET=$(openssl rand -hex 32)"
@@ -43,7 +43,8 @@ def test_a_dagster_run_without_a_secret_on_real_data_fails_with_the_same_message
     settings = load_settings(inbox=inbox, warehouse=warehouse)
     lake = build_lake_assets(unit_partitions(settings), unit_partitions_table(settings))
     result = dg.materialize([lake], partition_key="183", raise_on_error=False,
-                            resources={"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse))})
+                            resources={"warehouse": warehouse_resource(settings),
+                                       "warehouse_lock": warehouse_lock_resource(settings)})
     assert not result.success
     errors = [str(event.event_specific_data.error) for event in result.all_events if event.is_failure]
     assert any(HOW_TO in error and "CADRE_PERSON_KEY_SECRET is not set" in error for error in errors), errors
