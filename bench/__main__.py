@@ -54,8 +54,9 @@ def _log(message: str) -> None:
 
 
 def _environment(warehouse: Path) -> dict[str, str]:
-    return {**os.environ, "CADRE_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(REPO / "dbt_project"),
-            "CADRE_LOG_LEVEL": "WARNING"}
+    # The inboxes are synthetic, but not demo inboxes: without a secret of their own, runs would refuse to start.
+    return {"CADRE_PERSON_KEY_SECRET": "cadre-warehouse-bench-secret", **os.environ, "CADRE_WAREHOUSE": str(warehouse),
+            "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "CADRE_LOG_LEVEL": "WARNING"}
 
 
 def _tree_rss_kb(pid: int) -> int:

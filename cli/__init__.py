@@ -9,5 +9,5 @@ class Exit(IntEnum):
 
     PUBLISHED = 0
     FAILURE = 1  # unexpected failure, or the run stopped before publishing
-    USAGE = 2  # bad path, bad setting
+    USAGE = 2  # bad path, bad setting, no person-key secret on a real inbox
     GATE_BLOCKED = 3  # the quality gate blocked publishing; the previous publication stays untouched

@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ingest.settings import SettingsError, load_settings
+    from ingest.modes import prepare_warehouse
+    from ingest.settings import SettingsError, check_person_key_secret, load_settings
 
     try:
         settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
@@ -41,6 +42,14 @@ def _run(args: argparse.Namespace) -> int:
                          f"`cadre-warehouse demo` writes a demo inbox)")
     if settings.warehouse.exists() and not settings.warehouse.is_dir():
         raise UsageError(f"warehouse {settings.warehouse} exists and is not a folder")
+    try:
+        # Refused here, before the lock and Dagster start, to answer at once; the run itself gives the warning
+        # (orchestration.resources), as it does in a Dagster run.
+        check_person_key_secret(settings)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    # Before the lock: .run.lock is created with the run's umask too.
+    prepare_warehouse(settings)
     from orchestration.run_lock import LockTimeout, warehouse_lock
 
     try:

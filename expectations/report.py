@@ -6,12 +6,12 @@ Every value on the page comes from the warehouse or a suite file, so all of it i
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ingest.files import write_atomically
 
 if TYPE_CHECKING:
     from expectations.runner import ExpectationOutcome, SuiteResult
@@ -37,10 +37,7 @@ tr.failed-warn { background: #fff8c5; }
 def write_report(results: list[SuiteResult], path: Path) -> Path:
     """Write the page for `results` to `path` (replacing it whole, so a reader never sees half a page)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as file:
-        file.write(render_report(results))
-    os.replace(file.name, path)
+    write_atomically(path, render_report(results).encode("utf-8"))
     return path
 
 

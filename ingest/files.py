@@ -1,21 +1,20 @@
 """Writing files so that a reader or a crash never sees half of one.
 
-Each file is written beside its target, flushed to disk, made readable like any other file (mkstemp creates it
-private), then renamed over the target: a rename is atomic, so readers see the old file or the new one.
+Each file is written beside its target, flushed to disk, then renamed over the target: a rename is atomic, so
+readers see the old file or the new one. The temporary file is created with the process's umask, as every other
+writer's files are, so the run's umask alone decides who may read what it writes (``ingest.modes``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
-
-FILE_MODE = 0o644
 
 
 def _fsync(path: str | Path) -> None:
@@ -49,15 +48,21 @@ def write_atomically(path: Path, content: bytes) -> None:
     _write_atomically(path, lambda target: target.write(content))
 
 
+def _temporary_beside(path: Path) -> Path:
+    """A name no other writer uses: a run killed mid-write leaves a stray temporary file, never a clash."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+
+
 def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = _temporary_beside(path)
+    # Not mkstemp: it creates files 0600 whatever the umask, which a group-shared warehouse must not get.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -66,12 +71,10 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    temporary = _temporary_beside(path)
     try:
         frame.write_parquet(temporary, statistics=False)
         _fsync(temporary)
-        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -14,8 +14,21 @@ from pathlib import Path
 DEFAULT_DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 # Only for development: production sets its own secret (docs/operations.md), otherwise person keys can be
-# recomputed by anyone who has a name and a birth date.
+# recomputed by anyone who has a name and a birth date. A run uses it only on a demo inbox, or when told to.
 DEVELOPMENT_PERSON_KEY_SECRET = "cadre-warehouse-development-secret"
+# `cadre-warehouse demo` leaves this file in the inbox it writes: its rosters are synthetic, so the development
+# secret protects nothing there. A dotfile, so ingest never receives it (ingest.receive.IGNORED_PREFIXES).
+DEMO_INBOX_MARKER = ".cadre-demo-inbox"
+
+# Names, birth dates and person keys lie in the warehouse's working folders: a run creates what it writes there
+# readable by the service user only, or by its group too with CADRE_SHARE_WITH_GROUP=1 (docs/operations.md).
+PRIVATE_UMASK = 0o077
+GROUP_SHARED_UMASK = 0o027
+# The warehouse folder and releases/ only lead to the publication, which BI users of any account read: its files
+# are never written again once published, so they are read-only for their owner too.
+OPEN_FOLDER_MODE = 0o755
+RELEASE_FOLDER_MODE = 0o555
+RELEASE_FILE_MODE = 0o444
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class Settings:
     duckdb_memory_limit: str
     log_level: str
     lock_timeout_seconds: float
+    share_with_group: bool
+    allow_development_secret: bool
 
     @property
     def seeds(self) -> Path:
@@ -67,6 +82,21 @@ class Settings:
     def published(self) -> Path:
         return self.warehouse / "published"
 
+    @property
+    def private_folders(self) -> tuple[Path, ...]:
+        """The folders of ``warehouse`` that hold personal data, or what was read from it."""
+        return (self.archive, self.lake, self.parsed, self.feedback, self.work_database.parent, self.quality)
+
+    @property
+    def umask(self) -> int:
+        """The umask of a run's process: whatever writes the working folders (ingest, DuckDB, dbt, Great
+        Expectations, Dagster) creates folders 0700 and files 0600, or 0750 and 0640 when shared with the group."""
+        return GROUP_SHARED_UMASK if self.share_with_group else PRIVATE_UMASK
+
+    @property
+    def is_demo_inbox(self) -> bool:
+        return (self.inbox / DEMO_INBOX_MARKER).is_file()
+
 
 class SettingsError(ValueError):
     """A setting has a value the warehouse cannot use (a usage error, exit code 2)."""
@@ -78,6 +108,13 @@ def _number(env: dict[str, str], name: str, default: str, kind: type) -> int | f
         return kind(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a {kind.__name__}") from None
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    raw = env.get(name, "")
+    if raw not in ("", "0", "1"):
+        raise SettingsError(f"{name}={raw!r} must be 1 (on) or 0 (off)")
+    return raw == "1"
 
 
 def load_settings(
@@ -103,5 +140,28 @@ def load_settings(
         duckdb_memory_limit=env.get("CADRE_DUCKDB_MEMORY_LIMIT") or "1GB",
         log_level=env.get("CADRE_LOG_LEVEL") or "INFO",
         lock_timeout_seconds=_number(env, "CADRE_LOCK_TIMEOUT_SECONDS", "3600", float),
+        share_with_group=_flag(env, "CADRE_SHARE_WITH_GROUP"),
+        allow_development_secret=_flag(env, "CADRE_ALLOW_DEV_SECRET"),
+    )
+
+
+def check_person_key_secret(settings: Settings) -> str | None:
+    """Whether a run may start with these settings' person-key secret: None if it may (a secret of its own, or a
+    demo inbox), a warning to give on this run if the development secret is allowed explicitly
+    (CADRE_ALLOW_DEV_SECRET=1). Raises SettingsError if the development secret would key real people."""
+    if settings.person_key_secret != DEVELOPMENT_PERSON_KEY_SECRET or settings.is_demo_inbox:
+        return None
+    if settings.allow_development_secret:
+        return ("CẢNH BÁO: đang dùng mã bí mật phát triển công khai (CADRE_ALLOW_DEV_SECRET=1): ai có mã nguồn và "
+                "danh sách họ tên đều đối chiếu được khóa cá nhân. / WARNING: running with the public development "
+                "secret (CADRE_ALLOW_DEV_SECRET=1): anyone with the source code and a list of names can match the "
+                "person keys. Set CADRE_PERSON_KEY_SECRET before real data arrives.")
+    raise SettingsError(
+        "chưa đặt CADRE_PERSON_KEY_SECRET: hãy đặt một giá trị ngẫu nhiên dài, ví dụ "
+        "CADRE_PERSON_KEY_SECRET=$(openssl rand -hex 32), trong tệp môi trường của dịch vụ (docs/operations.md). / "
+        "CADRE_PERSON_KEY_SECRET is not set, and the development secret in the source code would let anyone match "
+        "the person keys: set a long random value, e.g. CADRE_PERSON_KEY_SECRET=$(openssl rand -hex 32), in the "
+        "services' environment file (docs/operations.md). Only a demo inbox (`cadre-warehouse demo`) runs without "
+        "it; CADRE_ALLOW_DEV_SECRET=1 runs anyway, with a warning."
     )
 

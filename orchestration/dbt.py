@@ -18,6 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from expectations.runner import prepare as prepare_expectations
+from ingest.modes import give_run_modes
 from ingest.settings import Settings
 from orchestration.resources import WarehouseLock, WarehouseResource
 from private_hooks.dagster import PARTITION_NAME_TAG
@@ -128,6 +129,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                    "--vars", json.dumps(dbt_vars(settings, [unit] if unit else []))]
         invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
+        give_run_modes(target, settings)
         errored = _errored(invocation.target_path / "run_results.json")
         if errored:
             raise dg.Failure(_cause(errored))

@@ -2,7 +2,7 @@
 
 Built from ``ingest.settings.load_settings`` — the function the CLI uses too — so the environment variables
 CADRE_INBOX / CADRE_WAREHOUSE and their defaults mean the same everywhere. Assets get their settings from it and
-from nowhere else.
+from nowhere else. Whoever launches a run (the CLI, the daemon, the UI), it starts in ``WarehouseLock``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from ingest.settings import Settings, load_settings
+from ingest.modes import prepare_warehouse
+from ingest.settings import Settings, check_person_key_secret, load_settings
 from orchestration.run_lock import warehouse_lock
 
 
@@ -33,16 +34,25 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
 class WarehouseLock(dg.ConfigurableResource):
     """The warehouse's run lock (``orchestration.run_lock``), held from the run's start to its end: every asset and
     check that writes or reads the working warehouse requires it, so a run launched by the daemon, the sensor, the
-    schedule or the UI waits for a running one, the command line's included, instead of failing on DuckDB's lock."""
+    schedule or the UI waits for a running one, the command line's included, instead of failing on DuckDB's lock.
 
+    So every run starts here: it refuses the development person-key secret on real data (a SettingsError fails the
+    run before any step) and sets the run's umask (``ingest.modes``) before anything is written."""
+
+    inbox: str
     warehouse: str
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseLock"]:
-        settings = load_settings(warehouse=self.warehouse)
+        settings = load_settings(inbox=self.inbox, warehouse=self.warehouse)
+        # Before the lock, which a refused run must not wait for, and whose file gets the run's umask too.
+        warning = check_person_key_secret(settings)
+        if warning:
+            context.log.warning(warning)
+        prepare_warehouse(settings)
         with warehouse_lock(settings.warehouse, settings.lock_timeout_seconds, say=context.log.info):
             yield self
 
 
 def warehouse_lock_resource(settings: Settings) -> WarehouseLock:
-    return WarehouseLock(warehouse=str(settings.warehouse))
+    return WarehouseLock(inbox=str(settings.inbox), warehouse=str(settings.warehouse))

@@ -4,18 +4,23 @@
 moves, and the link moves with one ``rename`` (atomic on POSIX), so a BI tool opening ``published/warehouse.duckdb``
 gets the old release or the new one, never half of either. A reader that still holds the old file open keeps reading
 it; the two previous releases are kept for such readers and for rollback.
+
+The run writes privately (``ingest.modes``), but a release is for every BI user: ``releases/`` is opened to them, and
+a finished release is made read-only (0555 folders, 0444 files), nobody's to change once it may be published.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from ingest.settings import OPEN_FOLDER_MODE, RELEASE_FILE_MODE, RELEASE_FOLDER_MODE
 from publishing.report import render_report
 
 # Published table → (relation in the working warehouse, sort order that makes output files reproducible).
@@ -42,13 +47,33 @@ def _release_id() -> str:
 
 def build_release(work_database: Path, releases: Path) -> Release:
     """A complete release folder: warehouse.duckdb (published tables only), parquet/<table>.parquet, report.html."""
+    releases.mkdir(parents=True, exist_ok=True)
+    releases.chmod(OPEN_FOLDER_MODE)
     target = releases / _release_id()
     (target / "parquet").mkdir(parents=True)
     try:
-        return Release(target, _fill(target, work_database))
+        release = Release(target, _fill(target, work_database))
+        _make_read_only(target)
+        return release
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        _remove(target)
         raise
+
+
+def _make_read_only(release: Path) -> None:
+    for path in sorted(release.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        path.chmod(RELEASE_FOLDER_MODE if path.is_dir() else RELEASE_FILE_MODE)
+    release.chmod(RELEASE_FOLDER_MODE)
+
+
+def _remove(release: Path) -> None:
+    """Delete a release, read-only or not: its folders must be writable again for their files to be unlinked."""
+    for folder in [release, *(p for p in release.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        try:
+            folder.chmod(stat.S_IMODE(folder.stat().st_mode) | stat.S_IWUSR)
+        except OSError:  # gone already, or not ours: rmtree below says nothing either
+            continue
+    shutil.rmtree(release, ignore_errors=True)
 
 
 def _fill(target: Path, work_database: Path) -> dict[str, int]:
@@ -94,7 +119,7 @@ def _prune(releases: Path, keep: set[str]) -> None:
     ordered = sorted(p for p in releases.iterdir() if p.is_dir())
     for old in ordered[:-RELEASES_KEPT]:
         if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
 
 
 def publish(work_database: Path, warehouse: Path) -> Release:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ingest.settings import DEMO_INBOX_MARKER
 from samples.forms import Layout, Roster, write_roster
 from samples.people import synthetic_roster
 from samples.units import UnitRow, units
@@ -173,6 +174,9 @@ def demo_bad_rows() -> dict[str, dict[str, int]]:
 
 def write_demo_inbox(out: Path) -> list[Path]:
     """Write the 88 demo submissions into ``out`` (created if needed) and return their paths, in ``demo_files``
-    order."""
+    order. The inbox is marked as a demo inbox: its people are invented, so a run over it needs no person-key
+    secret (``ingest.settings.check_person_key_secret``)."""
     out = Path(out)
-    return [write_roster(out / f.file_name, demo_roster(f), f.layout) for f in demo_files()]
+    paths = [write_roster(out / f.file_name, demo_roster(f), f.layout) for f in demo_files()]
+    (out / DEMO_INBOX_MARKER).write_text("Synthetic demo inbox written by `cadre-warehouse demo`.\n", encoding="utf-8")
+    return paths

@@ -16,11 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from corpus.runs import TEST_PERSON_KEY_SECRET
 from corpus.runs import Finished as CliRun
 from corpus.runs import environment as clean_environment
 from samples.forms import Layout, Person, Roster, write_roster
 
 BIN = Path(sys.executable).parent  # the venv's scripts: cadre-warehouse, dbt, dagster, dagster-webserver
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_person_key_secret():
+    """Runs in this process (``dg.materialize`` with the warehouse resource) start only with a secret, as CLI runs
+    in a ``clean_env`` do."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CADRE_PERSON_KEY_SECRET", TEST_PERSON_KEY_SECRET)
+        yield
 
 
 @pytest.fixture(scope="session")

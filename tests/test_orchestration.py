@@ -28,7 +28,7 @@ from orchestration.assembly import JOB_NAME
 from orchestration.definitions import defs
 from orchestration.ingest_assets import LAKE_TABLES, build_lake_assets
 from orchestration.partitions import unit_partitions, unit_partitions_table
-from orchestration.resources import WarehouseLock, WarehouseResource
+from orchestration.resources import WarehouseResource, warehouse_lock_resource
 
 REPO = Path(__file__).resolve().parents[1]
 LAKE_MEMBERSHIPS = dg.AssetKey(["lake", "memberships"])
@@ -213,7 +213,7 @@ def test_run_of_one_unit_partition_writes_only_that_units_lake_folders(write_sma
     write_small_roster(inbox / "tp_2021.xlsx", "Thành phố Lạng Sơn", date(2021, 6, 30), people=12)
 
     resources = {"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse)),
-                 "warehouse_lock": WarehouseLock(warehouse=str(warehouse))}
+                 "warehouse_lock": warehouse_lock_resource(settings)}
     lake = build_lake_assets(unit_partitions(settings), unit_partitions_table(settings))
     result = dg.materialize([lake], partition_key="183", resources=resources)
 

@@ -30,10 +30,16 @@ PUBLISHED_FILES = ("warehouse.duckdb", "report.html", *(f"parquet/{t}.parquet" f
     "indicators", "ethnicity_composition", "training_recruitment", "submissions", "units")))
 
 
+# The tests' own person-key secret, not the development one: their runs take the path production takes, with no
+# warning in the output they read; the tests of the refusal clear it (test_production_defaults.py).
+TEST_PERSON_KEY_SECRET = "cadre-warehouse-test-secret"
+
+
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without the developer's own warehouse settings or Dagster instance."""
+    """This process's environment without the developer's own warehouse settings or Dagster instance, with the
+    tests' person-key secret."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CADRE_", "DAGSTER_"))}
-    return env | {"PYTHONIOENCODING": "utf-8"} | (extra or {})
+    return env | {"PYTHONIOENCODING": "utf-8", "CADRE_PERSON_KEY_SECRET": TEST_PERSON_KEY_SECRET} | (extra or {})
 
 
 @dataclass(frozen=True)
