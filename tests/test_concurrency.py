@@ -113,6 +113,7 @@ def test_a_cli_run_and_a_dagster_run_take_turns(tmp_path_factory):
     command line: whichever comes second waits, and both publish."""
     _, root, inbox, warehouse = copy_of_corpus_run(tmp_path_factory, "cli_and_dagster")
     before = lake_submissions(warehouse)
+    release_before, published_before = publication(warehouse / "published")
     logs = root / "dagster_run"
     logs.mkdir()
     with (logs / "out.txt").open("w") as out:
@@ -128,3 +129,6 @@ def test_a_cli_run_and_a_dagster_run_take_turns(tmp_path_factory):
     assert "IO Error: Could not set lock" not in cli_done.stdout + cli_done.stderr + dagster_output
     after = lake_submissions(warehouse)
     assert after.sort("file_name", "sha256").equals(before.sort("file_name", "sha256"))
+    # Same inbox, one run after the other: a new release with the figures one run gives (the Parquet bytes too).
+    release_after, published_after = publication(warehouse / "published")
+    assert release_after != release_before and published_after == published_before
