@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import dagster as dg
 import pytest
 
 from samples.demo import demo_files, write_demo_inbox
-from tests.test_lineage_ui import _free_port, _wait_until_serving
+from tests.test_lineage_ui import _free_port, _wait_until_serving, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -61,12 +60,7 @@ def dagster_dev(clean_env, tmp_path, twenty_new_files):
         _wait_until_serving(f"http://127.0.0.1:{port}", server, log)
         yield home, warehouse, log
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+        stop_server(server, timeout=60)
 
 
 def _runs_when_quiet(instance: dg.DagsterInstance, log: Path, timeout: float = 900) -> list[dg.DagsterRun]:

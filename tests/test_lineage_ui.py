@@ -51,6 +51,16 @@ def _wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: 
     pytest.fail(f"dagster-webserver did not answer within {timeout} s:\n{log.read_text()[-5000:]}")
 
 
+def stop_server(server: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a server started in a session of its own, with the code server it started."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=timeout)
+
+
 @pytest.fixture
 def webserver(clean_env, tmp_path):
     """The URL of a dagster-webserver serving workspace.yaml; the server and its code server are stopped after."""
@@ -73,12 +83,7 @@ def webserver(clean_env, tmp_path):
         _wait_until_serving(url, server, log)
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+        stop_server(server)
 
 
 @pytest.fixture
