@@ -42,7 +42,7 @@ def twenty_new_files(tmp_path) -> Path:
 
 @pytest.fixture
 def dagster_dev(clean_env, tmp_path, twenty_new_files):
-    """`dagster dev` on a DAGSTER_HOME holding the documented instance; yields (home, warehouse)."""
+    """`dagster dev` on a DAGSTER_HOME holding the documented instance; yields (home, warehouse, its log)."""
     home, warehouse = tmp_path / "dagster_home", tmp_path / "warehouse"
     home.mkdir()
     shutil.copy(REPO / "docs" / "dagster.yaml.example", home / "dagster.yaml")
