@@ -78,9 +78,9 @@ def _named_unit(labelled: list[str], mentions: list[str], as_of: date, reference
     return None if errors else next(iter(found), None)
 
 
-def identify(header: Header | None, file_name: str, reference: Reference, today: date | None = None) -> Identity:
+def identify(header: Header | None, file_name: str, reference: Reference) -> Identity:
     """The unit and as-of date from the title block, else from the file name; SubmissionError if neither, if the
-    date is after ``today`` (default: the machine's date), or if the name means no unit or several on that date."""
+    date is after today, or if the name means no unit or several on that date."""
     labelled, mentions, as_of = [], [], None
     for text in _title_cells(header) if header else []:
         if match := UNIT_LABEL.match(text):
@@ -97,7 +97,7 @@ def identify(header: Header | None, file_name: str, reference: Reference, today:
             "Không tìm thấy ngày số liệu ('Tính đến ngày dd/mm/yyyy' ở đầu trang, hoặc tên tệp "
             "<mã>_<yyyy-mm-dd>) / no as-of date in the title block or the file name",
         )
-    today = today or date.today()
+    today = date.today()
     if as_of > today:
         raise SubmissionError(
             "as_of_in_future",

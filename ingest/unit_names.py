@@ -129,7 +129,8 @@ class UnitNames:
     def resolve(self, text: str, as_of: date) -> Unit:
         """The one unit ``text`` names on ``as_of``; SubmissionError (unknown_unit, unit_not_valid, ambiguous_unit)
         otherwise, in Vietnamese and English, with the units the clerk may have meant."""
-        candidates = self.candidates(self.read(text))
+        name = self.read(text)
+        candidates = self.candidates(name)
         valid = [u for u in candidates if u.valid_on(as_of)]
         if len(valid) == 1:
             return valid[0]
@@ -142,7 +143,7 @@ class UnitNames:
             )
         if candidates:
             raise SubmissionError("unit_not_valid", "; ".join(self._not_valid(u, as_of) for u in candidates))
-        raise SubmissionError("unknown_unit", self._unknown(text, as_of))
+        raise SubmissionError("unknown_unit", self._unknown(text, name))
 
     def _formed_from(self, unit: Unit) -> list[Lineage]:
         return [row for row in self.lineage if row.unit_code == unit.code and row.former_unit_code]
@@ -166,9 +167,7 @@ class UnitNames:
         start = unit.valid_from
         rows = self._formed_from(unit)
         if rows and start is not None:
-            former = ", ".join(dict.fromkeys(
-                self.units[r.former_unit_code].label if r.former_unit_code in self.units else r.former_unit_name
-                for r in rows))
+            former = ", ".join(dict.fromkeys(self.units[r.former_unit_code].label for r in rows))
             source = rows[0].source
             return (f"{unit.label} chỉ là đơn vị báo cáo từ ngày {start:%d/%m/%Y} ({source}); số liệu ngày "
                     f"{as_of:%d/%m/%Y} do đơn vị cũ báo cáo: {former} / {unit.label} exists from "
@@ -177,8 +176,8 @@ class UnitNames:
         return (f"{unit.label} không tồn tại vào ngày {as_of:%d/%m/%Y} / {unit.label} does not exist on "
                 f"{as_of.isoformat()}")
 
-    def _unknown(self, text: str, as_of: date) -> str:
-        merged = [self.units[c] for c in sorted(self._former.get(self.read(text).key, ()))]
+    def _unknown(self, text: str, name: Name) -> str:
+        merged = [self.units[c] for c in sorted(self._former.get(name.key, ()))]
         if merged:
             into = ", ".join(u.label for u in merged)
             return (f"'{text}' không phải đơn vị báo cáo; đơn vị này đã được sắp xếp vào: {into} / '{text}' is not a "

@@ -10,8 +10,8 @@ from ingest.receive import load_receipt, scan_inbox
 from ingest.reference import Reference, load_reference
 from ingest.routing import route_file
 from orchestration.partitions import every_unit_tags
-from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from orchestration.resources import WarehouseResource
+from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Ho_Chi_Minh"
