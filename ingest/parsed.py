@@ -26,6 +26,7 @@ class Parsed:
     rows_rejected: int = 0
     error_code: str | None = None
     error_message: str | None = None
+    notes: str | None = None  # what reading decided that the clerk should hear, joined
 
     @property
     def as_of(self) -> date | None:

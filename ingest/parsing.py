@@ -73,6 +73,7 @@ def _store(result: ParsedSubmission | Refused, receipt: Receipt, settings: Setti
         identity.as_of_date.isoformat() if identity else None,
         rows_total=0 if refused else result.rows_total, rows_rejected=0 if refused else result.rows_rejected,
         error_code=result.code if refused else None, error_message=result.message if refused else None,
+        notes=None if refused else "; ".join(result.notes) or None,
     )
     save_parsed(settings.parsed, record)
     return record

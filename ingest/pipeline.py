@@ -40,11 +40,18 @@ def _submission_row(decision: Decision, record: Parsed, unit_code: str | None, r
     return {
         "file_name": entry.file_name, "sha256": entry.sha256, "unit_code": unit_code, "as_of_date": record.as_of,
         "received_at": datetime.fromisoformat(entry.received_at).replace(tzinfo=None),
-        "status": str(decision.status), "message": decision.message, "feedback_file": None,
+        "status": str(decision.status), "message": _message(decision, record, counted),
+        "feedback_file": None,
         "rows_total": record.rows_total if counted else 0,
         "rows_rejected": record.rows_rejected if counted else 0,
         "rows_accepted": record.rows_total - record.rows_rejected if counted else 0,
     }
+
+
+def _message(decision: Decision, record: Parsed, counted: bool) -> str | None:
+    """The status's message, then what reading the file noticed (not for a second copy: its first says it)."""
+    notes = record.notes if counted else None
+    return "; ".join(filter(None, (decision.message, notes))) or None
 
 
 def _place_feedback(rows: list[dict], unit_code: str, settings: Settings, reference: Reference) -> None:

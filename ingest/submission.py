@@ -37,6 +37,7 @@ class ParsedSubmission:
     training: pl.DataFrame
     rejected: pl.DataFrame  # with sheet_name and full_name: the clerk's feedback needs both
     rows_total: int
+    notes: tuple[str, ...] = ()  # what reading decided that the clerk should hear (Sheet.note of the sheets read)
 
     @property
     def rows_rejected(self) -> int:
@@ -113,7 +114,12 @@ def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> Parse
         training=training_rows,
         rejected=pl.concat(rejected),
         rows_total=roster.rows_total + training_total,
+        notes=_notes([opened.header.sheet, *([training_header.sheet] if training_header else [])]),
     )
+
+
+def _notes(sheets: list[Sheet]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.note for s in sheets if s.note))
 
 
 def _cells(opened: _Opened | Refused) -> int:

@@ -32,8 +32,12 @@ ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 @dataclass(frozen=True)
 class Sheet:
+    """A sheet as text cells; ``note`` is what reading it had to decide that the clerk should hear (vi / en), such
+    as a hidden sheet read or the encoding a text file was read in."""
+
     name: str
     cells: pl.DataFrame
+    note: str | None = None
 
 
 def _check_magic(path: Path, suffix: str) -> None:
