@@ -122,14 +122,13 @@ def _single_byte(data: bytes, headers: Vocabulary) -> tuple[str, str]:
                 for name, text in readings.items()}
     best = max(evidence.values())
     fitting = [name for name, found in evidence.items() if found == best]
-    tried = " / ".join(readings)
     if best == (0, False):
         raise SubmissionError(
             "not_utf8",
-            f"Tệp không lưu bằng mã UTF-8, và đọc theo mã {tried} cũng không thấy dòng tiêu đề có 'Họ và tên', "
-            f"'Dân tộc': hãy lưu lại bằng \"CSV UTF-8\" hoặc gửi tệp .xlsx / the file is not saved as UTF-8, and read "
-            f"as {tried} it shows no header row with 'Họ và tên' and 'Dân tộc' either: save it as \"CSV UTF-8\" or "
-            f"send an .xlsx file",
+            f"Tệp không lưu bằng mã UTF-8, và đọc theo mã {' hay '.join(readings)} cũng không thấy dòng tiêu đề có "
+            f"'Họ và tên', 'Dân tộc': hãy lưu lại bằng \"CSV UTF-8\" hoặc gửi tệp .xlsx / the file is not saved as "
+            f"UTF-8, and read as {' or '.join(readings)} it shows no header row with 'Họ và tên' and 'Dân tộc' either: "
+            f"save it as \"CSV UTF-8\" or send an .xlsx file",
         )
     if len(fitting) > 1:
         candidates = " hoặc ".join(fitting), " or ".join(fitting)

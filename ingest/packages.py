@@ -11,10 +11,17 @@ and 100 million cells in all, far more than memory holds as text. So each table'
 included, and checked against the limits before calamine opens the file: a sheet's as ``check_extent`` says, and
 all sheets' cells together against the cell limit, as they are held together. Empty cells and rows after a row's or
 a table's last filled one reach nothing: calamine drops them (LibreOffice writes them to the end of the grid).
+
+An .xlsb's sheets are binary records, and calamine lays a sheet out from its first to its last cell record, as it
+does an .xlsx's (a cell in XFD1048576 aborts the process): each sheet part is read record by record, as it
+inflates, for the last row and column a cell reaches (blank cells, which calamine skips, reach nothing). Every
+sheet is checked, hidden or not: reading an .xlsb loads a sheet before it can tell whether it is hidden.
 """
 
 from __future__ import annotations
 
+import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +43,14 @@ TABLE, ROW, CELLS = f"{TABLE_NS} table", f"{TABLE_NS} table-row", {f"{TABLE_NS} 
 NAME, ROWS_REPEATED, COLUMNS_REPEATED = (f"{TABLE_NS} name", f"{TABLE_NS} number-rows-repeated",
                                          f"{TABLE_NS} number-columns-repeated")
 VALUE_TYPE = f"{OFFICE_NS} value-type"
+
+XLSB_WORKBOOK, XLSB_RELATIONS, XLSB_SHEETS = "xl/workbook.bin", "xl/_rels/workbook.bin.rels", "xl/worksheets/"
+# BIFF12 record types ([MS-XLSB] 2.3.2): a row's header, the sheet list's entries, and cells: with their column
+# (BrtCellRk … BrtFmlaError) or after the previous cell ("short" cells, BrtShortRk … BrtShortIsst). Blank cells
+# (BrtCellBlank 0x01, BrtShortBlank 0x0C) only move the column.
+ROW_HEADER, BUNDLED_SHEET = 0x0000, 0x009C
+CELLS_WITH_COLUMN, SHORT_CELLS, BLANK, SHORT_BLANK = set(range(0x02, 0x0C)), set(range(0x0D, 0x13)), 0x01, 0x0C
+TARGET = re.compile(rb"""<(?:[\w.-]+:)?Relationship\b[^>]*?\bId\s*=\s*["']([^"']*)["'][^>]*?\bTarget\s*=\s*["']([^"']*)["']""")
 
 
 def _repeats(attributes: dict[str, str], name: str) -> int:
@@ -124,6 +139,91 @@ class _OdsExtent:
                             f"the sheets of the .ods hold more than {limit} cells together, the limit")
 
 
+def _varint(data: bytes, at: int, most: int) -> tuple[int, int] | None:
+    """A BIFF12 variable-length integer at ``at`` (7 bits a byte, at most ``most`` bytes) and where it ends; None when
+    ``data`` stops before it does."""
+    number = 0
+    for i in range(most):
+        if at + i >= len(data):
+            return None
+        number |= (data[at + i] & 0x7F) << (7 * i)
+        if data[at + i] < 0x80:
+            return number, at + i + 1
+    raise damaged("a record header Excel never writes")
+
+
+def _records(data: bytes, at: int = 0) -> tuple[int, int, int] | None:
+    """The record at ``at``: (type, length, where its data starts), or None if its header is cut off."""
+    kind = _varint(data, at, 2)
+    size = kind and _varint(data, kind[1], 4)
+    return (kind[0], size[0], size[1]) if size else None
+
+
+class _XlsbExtent:
+    """The last row and column a BIFF12 sheet part's cells reach, fed a chunk at a time: a record is held only until
+    its first four bytes (a row or a column) are in, the rest of it skipped as it streams by."""
+
+    def __init__(self, name: str, settings: Settings) -> None:
+        self.name, self.settings = name, settings
+        self.rows = self.columns = 0
+        self.row, self.column = 0, -1
+        self.held, self.skip = b"", 0
+
+    def feed(self, chunk: bytes) -> None:
+        skipped = min(self.skip, len(chunk))
+        self.skip -= skipped
+        data, at = self.held + chunk[skipped:], 0
+        while (record := _records(data, at)) is not None:
+            kind, size, start = record
+            if kind == ROW_HEADER or kind in CELLS_WITH_COLUMN or kind == BLANK:
+                if size < 4:
+                    raise damaged("a row or cell record shorter than its position")
+                if len(data) < start + 4:
+                    break
+                self._take(kind, struct.unpack_from("<I", data, start)[0])
+            elif kind in SHORT_CELLS or kind == SHORT_BLANK:
+                self._take(kind, self.column + 1)
+            if start + size > len(data):
+                self.skip, at = start + size - len(data), len(data)
+                break
+            at = start + size
+        self.held = data[at:]
+        check_extent(self.name, self.rows, self.columns, self.settings)
+
+    def _take(self, kind: int, position: int) -> None:
+        if kind == ROW_HEADER:
+            self.row, self.column = position, -1
+            return
+        self.column = position
+        if kind not in (BLANK, SHORT_BLANK):
+            self.rows, self.columns = max(self.rows, self.row + 1), max(self.columns, self.column + 1)
+
+
+def _wide_string(data: bytes, at: int) -> tuple[str, int]:
+    (length,) = struct.unpack_from("<I", data, at)
+    end = at + 4 + 2 * length
+    if length == 0xFFFFFFFF or end > len(data):  # a null string, or one running past its record
+        return "", at + 4
+    return data[at + 4:end].decode("utf-16-le", "replace"), end
+
+
+def _xlsb_sheets(workbook: bytes, relations: bytes) -> dict[str, str]:
+    """Sheet part → sheet name, for every sheet the workbook lists (BrtBundleSh: state, tab id, relation, name)."""
+    targets = {}
+    for relation, target in TARGET.findall(relations):
+        path = target.decode("utf-8", "replace").lstrip("/")
+        targets[relation.decode("utf-8", "replace")] = path if target.startswith(b"/") else "xl/" + path
+    sheets, at = {}, 0
+    while (record := _records(workbook, at)) is not None and record[2] + record[1] <= len(workbook):
+        kind, size, start = record
+        if kind == BUNDLED_SHEET and size >= 12:
+            relation, after = _wide_string(workbook, start + 8)
+            name, _ = _wide_string(workbook, after)
+            sheets[targets.get(relation, "")] = name
+        at = start + size
+    return sheets
+
+
 def _parts(handle: BinaryIO, settings: Settings) -> list[zipfile.ZipInfo]:
     _check_central_directory(handle)
     try:
@@ -138,14 +238,24 @@ def _parts(handle: BinaryIO, settings: Settings) -> list[zipfile.ZipInfo]:
 
 
 def _checked(path: Path, settings: Settings, ods: bool) -> None:
-    """Inflate every part (checked, not kept); an .ods's ``content.xml`` is measured as it inflates."""
+    """Inflate every part (checked, not kept); an .ods's ``content.xml`` and an .xlsb's sheets are measured as they
+    inflate."""
     with path.open("rb") as handle:
-        for info in _parts(handle, settings):
-            meter = _OdsExtent(settings) if ods and info.filename == CONTENT else None
+        infos = _parts(handle, settings)
+        small = {i.filename: b"".join(_inflated(handle, i)) for i in infos if i.filename in (XLSB_WORKBOOK,
+                                                                                          XLSB_RELATIONS)}
+        sheets = {} if ods else _xlsb_sheets(small.get(XLSB_WORKBOOK, b""), small.get(XLSB_RELATIONS, b""))
+        for info in infos:
+            if ods and info.filename == CONTENT:
+                meter: _OdsExtent | _XlsbExtent | None = _OdsExtent(settings)
+            elif not ods and (info.filename in sheets or info.filename.startswith(XLSB_SHEETS)):
+                meter = _XlsbExtent(sheets.get(info.filename, info.filename.rpartition("/")[2]), settings)
+            else:
+                meter = None
             for chunk in _inflated(handle, info):
                 if meter:
                     meter.feed(chunk)
-            if meter:
+            if isinstance(meter, _OdsExtent):
                 meter.feed(b"", last=True)
 
 
@@ -155,8 +265,8 @@ def _in_words_of(suffix: str, error: SubmissionError) -> SubmissionError:
 
 
 def measure_package(path: Path, suffix: str, settings: Settings) -> None:
-    """Check an .ods or .xlsb package before calamine opens it: the zip-level checks for both, and for an .ods the
-    reach of every table. Raises SubmissionError ``too_large`` or ``not_a_spreadsheet`` (damaged, or a part that
+    """Check an .ods or .xlsb package before calamine opens it: the zip-level checks, and the reach of every sheet.
+    Raises SubmissionError ``too_large`` or ``not_a_spreadsheet`` (damaged, or a part that
     inflates to more than it declares)."""
     try:
         _checked(path, settings, suffix == ".ods")

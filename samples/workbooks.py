@@ -99,7 +99,7 @@ def _cell_text(value: Cell) -> str:
     return "" if value is None else f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
 
 
-def _cp1258(text: str) -> bytes:
+def cp1258_bytes(text: str) -> bytes:
     """Text as Windows writes it in its Vietnamese code page: a letter the code page lacks (ế, ộ, ỹ …) becomes its
     base letter (ê, ô, y …) followed by the tone mark as a combining character."""
     out = []
@@ -119,7 +119,7 @@ def _encoded_text(text: str, encoding: str, bom: bool) -> bytes:
     if encoding in ("utf-16-le", "utf-16-be"):  # Excel's "Unicode Text" always starts with the byte order mark
         return "\ufeff".encode(encoding) + text.encode(encoding)
     if encoding == "cp1258":
-        return _cp1258(text)
+        return cp1258_bytes(text)
     shown = {char: byte for byte, char in enumerate(tcvn3_as_shown(bytes(range(256))))}
     return bytes(shown[c] for c in text)  # tcvn3: each character a cell shows is its one byte
 
