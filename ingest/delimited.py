@@ -98,12 +98,21 @@ def _separator(text: str, headers: Vocabulary) -> tuple[str, set[str]]:
     return max(((s, _header_roles(text, s, headers)) for s in SEPARATORS), key=lambda found: len(found[1]))
 
 
+def _cp1258(data: bytes) -> str:
+    # Windows writes a tone mark as a combining character after its letter: NFC puts them together
+    return unicodedata.normalize("NFC", data.decode("cp1258"))
+
+
+SINGLE_BYTE = {CP1258: _cp1258, TCVN3: tcvn3_as_shown}
+
+
 def _single_byte_readings(data: bytes) -> dict[str, str]:
-    readings = {TCVN3: tcvn3_as_shown(data)}
-    try:  # Windows writes a tone mark as a combining character after its letter: NFC puts them together
-        readings = {CP1258: unicodedata.normalize("NFC", data.decode("cp1258")), **readings}
-    except UnicodeDecodeError:  # a byte Windows-1258 leaves undefined: not Windows-1258
-        pass
+    readings = {}
+    for name, decode in SINGLE_BYTE.items():
+        try:
+            readings[name] = decode(data)
+        except UnicodeDecodeError:  # a byte Windows-1258 leaves undefined: not Windows-1258
+            continue
     return readings
 
 
@@ -140,7 +149,15 @@ def _single_byte(data: bytes, headers: Vocabulary) -> tuple[str, str]:
             f"\"CSV UTF-8\" or send an .xlsx file",
         )
     chosen = fitting[0]
-    return chosen, readings[chosen] if len(data) <= HEAD_BYTES else _single_byte_readings(data)[chosen]
+    if len(data) <= HEAD_BYTES:
+        return chosen, readings[chosen]
+    try:
+        return chosen, SINGLE_BYTE[chosen](data)
+    except UnicodeDecodeError as error:
+        raise SubmissionError(
+            "not_utf8", f"Byte {error.start} của tệp không đọc được theo mã {chosen}, mã của phần đầu tệp / byte "
+                        f"{error.start} of the file does not read as {chosen}, the encoding of its top",
+        ) from None
 
 
 def _decoded(data: bytes, headers: Vocabulary) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.delimited import tcvn3_as_shown
+from ingest.delimited import HEAD_BYTES, tcvn3_as_shown
 from ingest.errors import SubmissionError
 from ingest.header import HEADER_SEARCH_ROWS
 from ingest.reference import load_reference
@@ -130,3 +130,12 @@ def test_a_text_file_over_the_row_limit_stops_being_read_at_the_limit(tmp_path):
     with pytest.raises(SubmissionError) as refused:
         read_sheets(path, load_settings(env={"CADRE_MAX_ROWS": "20"}), path.name)
     assert refused.value.code == "too_large" and "có hơn 20 dòng (giới hạn)" in refused.value.message
+
+
+def test_a_file_longer_than_the_top_its_encoding_is_told_from_is_read_whole_in_that_encoding(tmp_path):
+    path = tmp_path / "ds.csv"
+    person = cp1258_bytes("Hoàng Thị Yến,Nùng,07/03/1985\r\n")
+    path.write_bytes(cp1258_bytes("Họ và tên,Dân tộc,Ngày sinh\r\n") + person * (HEAD_BYTES // len(person) + 10))
+    cells = _sheet(path).cells
+    assert cells.height == HEAD_BYTES // len(person) + 11
+    assert cells.row(cells.height - 1) == ("Hoàng Thị Yến", "Nùng", "07/03/1985")
