@@ -36,6 +36,10 @@ SEPARATORS = {",": ("dấu phẩy (,)", "commas"), ";": ("dấu chấm phẩy (;
 BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 CP1258, TCVN3 = "Windows-1258", "TCVN3 (ABC)"
+# What a roster's header is, as ingest.header says (HEADER_SEARCH_ROWS, ROSTER_KEYS; ingest.header reads the Sheets
+# this module's rows become, so it cannot be imported here: tests/test_text_files.py keeps the two equal).
+HEADER_ROWS = 20
+KEY_ROLES = frozenset({"full_name", "ethnicity"})
 
 
 @dataclass(frozen=True)
@@ -46,20 +50,13 @@ class TextSheet:
     note: str | None
 
 
-def _header_keys() -> tuple[set[str], int]:
-    # ingest.header reads Sheets (ingest.workbook), which reads text files here: imported when first needed.
-    from ingest.header import HEADER_SEARCH_ROWS, ROSTER_KEYS
-    return ROSTER_KEYS, HEADER_SEARCH_ROWS
-
-
 @cache
 def _marked_spellings() -> tuple[str, ...]:
     """The spellings of the roster's key columns that carry diacritics, casefolded: text that shows one of them was
     read in its right encoding."""
-    keys, _ = _header_keys()
     with (LAYOUT_DIR / "columns.csv").open(encoding="utf-8", newline="") as handle:
         spellings = {unicodedata.normalize("NFC", row["header"]).casefold() for row in csv.DictReader(handle)
-                     if row["role"] in keys}
+                     if row["role"] in KEY_ROLES}
     return tuple(sorted(s for s in spellings if not s.isascii()))
 
 
@@ -82,10 +79,9 @@ def _split(text: str, separator: str) -> csv.reader:
 
 def _header_roles(text: str, separator: str, headers: Vocabulary) -> set[str]:
     """The roles named by the row of the file's top that names the most, split at ``separator``."""
-    _, rows = _header_keys()
     best: set[str] = set()
     try:
-        for _, row in zip(range(rows), _split(text, separator)):
+        for _, row in zip(range(HEADER_ROWS), _split(text, separator)):
             roles = {headers.by_prefix(cell[:HEADER_CELL_CHARS]) for cell in row if cell.strip()} - {None}
             best = max(best, roles, key=len)
     except csv.Error:  # a field past the csv module's limit: what came before it still counts
@@ -125,9 +121,8 @@ def _marked_words(name: str, text: str) -> int:
 def _single_byte(data: bytes, headers: Vocabulary) -> tuple[str, str]:
     """(encoding, text) of a file that is not UTF-8: the reading of the top that shows the roster's header words
     with their diacritics; failing that, the one reading that shows the header at all (the other cannot be)."""
-    keys, _ = _header_keys()
     readings = _single_byte_readings(data[:HEAD_BYTES])
-    evidence = {name: (_marked_words(name, text), keys <= _separator(text, headers)[1])
+    evidence = {name: (_marked_words(name, text), KEY_ROLES <= _separator(text, headers)[1])
                 for name, text in readings.items()}
     best = max(evidence.values())
     fitting = [name for name, found in evidence.items() if found == best]
@@ -199,7 +194,7 @@ def read_text_sheet(data: bytes, headers: Vocabulary, check: Callable[[int, int]
     encoding, text = _decoded(data, headers)
     separator, roles = _separator(text[:HEAD_BYTES], headers)
     if not roles:
-        _, searched = _header_keys()
+        searched = HEADER_ROWS
         tried_vi, tried_en = (", ".join(labels[i] for labels in SEPARATORS.values()) for i in (0, 1))
         raise SubmissionError(
             "no_roster_sheet",
