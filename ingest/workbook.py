@@ -32,7 +32,7 @@ from ingest.settings import Settings
 from ingest.xlsx_package import SheetExtent, check_extent, measure_xlsx, too_large
 
 # Suffix → what the file's content must be (None: text, no binary kind). An .xlsm is an .xlsx with a macro part.
-FORMATS: dict[str, Kind | None] = {".xlsx": XLSX, ".xlsm": XLSX, ".xlsb": XLSB, ".ods": ODS, ".xls": XLS,
+FORMATS: dict[str, Kind | None] = {".xlsx": XLSX, ".xlsm": XLSX, ".xlsb": XLSB, ".xls": XLS, ".ods": ODS,
                                    ".csv": None, ".txt": None}
 SPREADSHEET_EXTENSIONS = set(FORMATS)
 ACCEPTED = ", ".join(FORMATS)  # as messages name them

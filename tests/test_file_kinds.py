@@ -69,8 +69,8 @@ def test_a_file_that_is_no_spreadsheet_is_told_what_it_is_and_what_to_send(tmp_p
     vi, en = what.split(" / ")
     assert refusal.code == "not_a_spreadsheet"
     assert refusal.message == (
-        f"Tệp là {vi}, không phải bảng tính: hãy gửi chính tệp danh sách (.xlsx, .xlsm, .xlsb, .ods, .xls, .csv, "
-        f".txt) / {en}, not a spreadsheet: send the roster file itself (.xlsx, .xlsm, .xlsb, .ods, .xls, .csv, .txt)")
+        f"Tệp là {vi}, không phải bảng tính: hãy gửi chính tệp danh sách (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv, "
+        f".txt) / {en}, not a spreadsheet: send the roster file itself (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .txt)")
 
 
 def test_a_workbook_under_another_formats_suffix_is_told_its_suffix(tmp_path):
@@ -99,8 +99,8 @@ def test_an_unknown_suffix_is_refused_listing_the_accepted_ones(tmp_path):
     path = tmp_path / "Danh sách.numbers"
     path.write_bytes(b"PK\x03\x04")
     assert _refusal(path).message == (
-        "Chỉ nhận tệp .xlsx, .xlsm, .xlsb, .ods, .xls, .csv, .txt, không nhận .numbers / only .xlsx, .xlsm, .xlsb, "
-        ".ods, .xls, .csv, .txt files are accepted")
+        "Chỉ nhận tệp .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .txt, không nhận .numbers / only .xlsx, .xlsm, .xlsb, "
+        ".xls, .ods, .csv, .txt files are accepted")
 
 
 # --- .ods and .xlsb packages, measured before calamine opens them ------------------------------------------------
