@@ -4,30 +4,39 @@ Every sheet comes back as a polars DataFrame of strings (columns ``c0``, ``c1``,
 spreadsheet's row ``i + 1``, so row numbers in feedback are the ones the clerk sees in Excel. Excel dates arrive as
 ISO text (``1980-05-01 00:00:00``) and formulas as their cached values: nothing is ever evaluated.
 
-Size limits (docs/operations.md) are checked before a parser holds the file: the file's size on disk, and for an
-.xlsx the inflated size of its parts and the reach of each visible sheet (``ingest.xlsx_package``), so memory stays
-bounded whatever a file claims or contains. Hidden sheets are never read (docs/submission-format.md).
+Accepted forms (docs/submission-format.md A1): .xlsx and .xlsm (values only: macros are never run or kept), .xlsb,
+.ods and .xls through calamine; .csv and .txt through ``ingest.delimited``. A file is first told by its content
+(``ingest.file_kind``), so an image or a document renamed as a spreadsheet is refused saying what it is.
+
+Size limits (docs/operations.md) are checked before a parser holds the file: the file's size on disk; for an .xlsx
+or .xlsm the inflated size of its parts and the reach of each visible sheet (``ingest.xlsx_package``), for an .ods
+or .xlsb the parts and, for an .ods, the reach of every sheet (``ingest.packages``), so memory stays bounded whatever
+a file claims or contains. Hidden sheets are never read (docs/submission-format.md).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
+from ingest.delimited import read_text_sheet
 from ingest.errors import SubmissionError
+from ingest.file_kind import ENCRYPTED_OOXML, ODS, XLS, XLSB, XLSX, Kind, file_kind, wrong_kind
+from ingest.packages import measure_package
+from ingest.reference import load_reference
 from ingest.settings import Settings
 from ingest.xlsx_package import SheetExtent, check_extent, measure_xlsx, too_large
 
-SPREADSHEET_EXTENSIONS = {".xlsx", ".xls", ".csv"}
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted .xlsx is an OLE container holding this stream instead of the workbook's zip.
-ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+# Suffix → what the file's content must be (None: text, no binary kind). An .xlsm is an .xlsx with a macro part.
+FORMATS: dict[str, Kind | None] = {".xlsx": XLSX, ".xlsm": XLSX, ".xlsb": XLSB, ".xls": XLS, ".ods": ODS,
+                                   ".csv": None, ".txt": None}
+SPREADSHEET_EXTENSIONS = set(FORMATS)
+ACCEPTED = ", ".join(FORMATS)  # as messages name them
+TEXT_SUFFIXES = {suffix for suffix, kind in FORMATS.items() if kind is None}
 
 
 @dataclass(frozen=True)
@@ -41,18 +50,20 @@ class Sheet:
 
 
 def _check_magic(path: Path, suffix: str) -> None:
-    with path.open("rb") as handle:
-        head = handle.read(8)
-        if head.startswith(OLE_MAGIC) and ENCRYPTION_STREAM in head + handle.read(1 << 20):
-            raise SubmissionError(
-                "encrypted", "Tệp có mật khẩu, hãy gửi bản không đặt mật khẩu / the workbook is password-protected"
-            )
-    expected = {".xlsx": ZIP_MAGIC, ".xls": OLE_MAGIC}.get(suffix)
-    if expected and not head.startswith(expected):
+    """Refuse a file whose content is not what its suffix says, naming what it is when that is known."""
+    kind = file_kind(path)
+    if kind == ENCRYPTED_OOXML:
         raise SubmissionError(
-            "not_a_spreadsheet",
-            f"Tệp không phải bảng tính {suffix} / the file is not a {suffix} spreadsheet",
+            "encrypted", "Tệp có mật khẩu, hãy gửi bản không đặt mật khẩu / the workbook is password-protected"
         )
+    if kind == FORMATS[suffix]:
+        return
+    if kind is not None:
+        raise wrong_kind(kind, suffix, ACCEPTED)
+    raise SubmissionError(
+        "not_a_spreadsheet",
+        f"Tệp không phải bảng tính {suffix} / the file is not a {suffix} spreadsheet",
+    )
 
 
 def _frame(rows: list[list[str | None]]) -> pl.DataFrame:
@@ -61,24 +72,10 @@ def _frame(rows: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
 
 
-def _read_csv(path: Path, name: str, settings: Settings) -> list[Sheet]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SubmissionError(
-            "not_utf8", "Tệp CSV phải lưu bằng mã UTF-8 / a CSV submission must be saved as UTF-8"
-        ) from None
-    rows, width = [], 0
-    try:
-        for row in csv.reader(io.StringIO(text)):
-            rows.append([cell if cell.strip() else None for cell in row])
-            width = max(width, len(row))
-            check_extent(name, len(rows), width, settings)  # stops reading at the first row over a limit
-    except csv.Error as error:
-        raise SubmissionError(
-            "not_a_spreadsheet", f"Tệp CSV không đọc được / the CSV file cannot be read ({error})"
-        ) from None
-    return [Sheet(name, _frame(rows))]
+def _read_text(path: Path, name: str, settings: Settings) -> list[Sheet]:
+    check = partial(check_extent, name, settings=settings)
+    sheet = read_text_sheet(path.read_bytes(), load_reference(settings.seeds).headers, check)
+    return [Sheet(name, _frame(sheet.rows), sheet.note)]
 
 
 def _unreadable(error: BaseException) -> SubmissionError:
@@ -115,7 +112,7 @@ def read_sheets(path: Path, settings: Settings, file_name: str | None = None,
                 top_rows: int | None = None) -> list[Sheet]:
     """The visible sheets of ``path`` as text grids; raises SubmissionError for what cannot or must not be read.
 
-    A CSV's one sheet is named after ``file_name``, the name the clerk sent it under (``path`` is the archived
+    A text file's one sheet is named after ``file_name``, the name the clerk sent it under (``path`` is the archived
     ``<sha256>.csv``), so messages and feedback name a sheet the clerk knows. With ``top_rows``, only the first rows
     of a workbook's sheets are loaded (after the same package checks): enough to find the title block and header.
     """
@@ -123,17 +120,19 @@ def read_sheets(path: Path, settings: Settings, file_name: str | None = None,
     if suffix not in SPREADSHEET_EXTENSIONS:
         raise SubmissionError(
             "not_a_spreadsheet",
-            f"Chỉ nhận tệp .xlsx, .xls hoặc .csv, không nhận {suffix or 'tệp không đuôi'} / "
-            f"only .xlsx, .xls and .csv files are accepted",
+            f"Chỉ nhận tệp {ACCEPTED}, không nhận {suffix or 'tệp không đuôi'} / "
+            f"only {ACCEPTED} files are accepted",
         )
     size, limit = path.stat().st_size, settings.max_uncompressed_bytes
     if size > limit:
         raise too_large(f"Tệp nặng {size // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
                         f"the file is {size // 2**20} MB, over the {limit // 2**20} MB limit")
     _check_magic(path, suffix)
-    if suffix == ".csv":
-        return _read_csv(path, Path(file_name or path.name).stem, settings)
-    extents = measure_xlsx(path, settings) if suffix == ".xlsx" else None
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path, Path(file_name or path.name).stem, settings)
+    extents = measure_xlsx(path, settings) if FORMATS[suffix] == XLSX else None
+    if FORMATS[suffix] in (ODS, XLSB):
+        measure_package(path, suffix, settings)
     sheets = _read_excel(path, extents, top_rows)
     for sheet in sheets:  # an .xls is bounded by its format (65,536 × 256); its limits are checked once loaded
         check_extent(sheet.name, *sheet.cells.shape, settings)

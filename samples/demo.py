@@ -97,6 +97,16 @@ FORMS_2025_BY_UNIT = {
     "05986": (Layout(fmt="csv", date_style="dmy", gender_style="upper"), "abbreviation"),  # "P. Tam Thanh"
     "06112": (Layout(date_style="dmy"), "short"),  # "Bình Gia": a former district's name, now a commune's
     "06040": (Layout(fmt="csv", date_style="dmy"), "ascii"),  # "Xa That Khe"
+    # What other programs and locales save: LibreOffice, macro-enabled and binary Excel, Excel's "Unicode Text",
+    # CSV in the vi-VN locale (";") and in Windows' Vietnamese code page, TCVN3 bytes from a legacy program.
+    "06001": (Layout(fmt="ods", footer=True), "name"),
+    "06004": (Layout(fmt="xlsm"), "short"),
+    "06037": (Layout(fmt="xlsb", date_style="dmy"), "name"),
+    "06046": (Layout(fmt="txt", csv_separator="\t", text_encoding="utf-16-le"), "name"),
+    "06058": (Layout(fmt="csv", csv_separator=";"), "abbreviation"),
+    "06073": (Layout(fmt="csv", text_encoding="cp1258", date_style="dmy"), "name"),
+    "06079": (Layout(fmt="csv", encoding="tcvn3", text_encoding="tcvn3"), "people_committee"),
+    "06085": (Layout(fmt="csv", csv_separator="\t", text_encoding="utf-16-be"), "short"),
 }
 PROVINCE_FORM = (Layout(footer=True, cover_sheet=True, column_numbers=True), "alias")  # "Tỉnh ủy Lạng Sơn"
 BAD_ROWS_2025 = {

@@ -3,7 +3,8 @@
 A ``Roster`` holds what the clerk typed (names, spellings, dates as written, what the title calls the unit); a
 ``Layout`` says what the office's form looks like (file format, header spellings, a split Nam/Nữ birth column,
 legacy TCVN3 fonts, a "Đơn vị:" line or a letterhead, a signature block, …). ``write_roster`` puts the two together
-in one file, the same bytes for the same input; ``samples.workbooks`` turns the sheets into .xlsx, .xls or .csv.
+in one file, the same bytes for the same input; ``samples.workbooks`` turns the sheets into .xlsx, .xlsm, .xlsb,
+.xls, .ods or text (.csv, .txt).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ingest.tcvn3 import encode_tcvn3
-from samples.workbooks import Cell, Grid, write_csv, write_xls, write_xlsx
+from samples.workbooks import Cell, Grid, write_ods, write_text, write_xls, write_xlsm, write_xlsx
+from samples.xlsb import write_xlsb
 
 ROSTER_SHEET = "Danh sách"
 TRAINING_SHEET = "Đào tạo - Tuyển dụng"
@@ -29,9 +31,12 @@ COVER_LINES = (
     "2. Cột đối tượng ghi: UV BCH, UV BTV, Trưởng phòng, Phó trưởng phòng, Cán bộ cấp xã, Công chức cấp xã.",
     "3. Số liệu tính đến ngày Đại hội; gửi về Ban Tổ chức Tỉnh ủy theo đúng thời hạn.",
 )
+TEXT_FORMATS = ("csv", "txt")
 GENDER_WORDS = {"nam_nu": ("Nam", "Nữ"), "upper": ("NAM", "NỮ"), "lower": ("nam", "nữ"), "mf": ("M", "F")}
 LAYOUT_CHOICES = {
-    "fmt": ("xlsx", "xls", "csv"),
+    "fmt": ("xlsx", "xls", "csv", "txt", "ods", "xlsm", "xlsb"),
+    "csv_separator": (",", ";", "\t"),
+    "text_encoding": ("utf-8", "utf-16-le", "utf-16-be", "cp1258", "tcvn3"),
     "birth_columns": ("single", "split"),
     "date_style": ("excel", "dmy", "iso", "year"),
     "encoding": ("nfc", "nfd", "tcvn3"),
@@ -82,7 +87,8 @@ class Roster:
 class Layout:
     """How a form looks.
 
-    fmt: xlsx | xls (Excel 97-2003) | csv. birth_columns: single (birth + "Giới tính") | split (merged "Ngày,
+    fmt: xlsx | xls (Excel 97-2003) | csv | txt (text, as Excel's "Unicode Text" names it) | ods (LibreOffice) |
+    xlsm (macro-enabled, with a VBA part) | xlsb (Excel binary). birth_columns: single (birth + "Giới tính") | split (merged "Ngày,
     tháng, năm sinh" over "Nam" | "Nữ", the date under the person's sex). date_style: excel (date cells; a CSV gets
     dd/mm/yyyy, as Excel exports them) | dmy (text, zero padding on alternate rows) | iso | year. encoding: nfc |
     nfd | tcvn3 (every text cell). headers: full ("Họ và tên", "Đối tượng", …, with STT) | short ("Họ tên",
@@ -92,7 +98,11 @@ class Layout:
     date_title: ngay "(Tính đến ngày dd/mm/yyyy)" | plain "Tính đến dd/mm/yyyy". bodies_per_row: joined (one cell, ``body_separator``) | one_per_row (the person repeated).
     column_numbers: a 1 | 2 | 3 … row under the header. footer: totals row and signature block. cover_sheet: an
     instructions sheet first. old_tone_marks: "Uỷ", "hoà". gender_style: Nam/Nữ, NAM/NỮ, nam/nữ or M/F.
-    csv_bom: a UTF-8 byte order mark at the start of a CSV.
+    csv_bom: a UTF-8 byte order mark at the start of a CSV. csv_separator: between the cells of a .csv or .txt ("," |
+    ";" as Excel writes in the vi-VN locale | tab). text_encoding: of a .csv or .txt: utf-8 | utf-16-le | utf-16-be
+    (with a byte order mark, as Excel's "Unicode Text") | cp1258 (Windows' Vietnamese code page, tone marks as
+    combining characters) | tcvn3 (one byte per character, as a legacy program writes TCVN3 text: needs
+    encoding="tcvn3").
     """
 
     fmt: str = "xlsx"
@@ -111,6 +121,8 @@ class Layout:
     body_separator: str = ", "
     csv_bom: bool = True
     unit_line: str = "label"
+    csv_separator: str = ","
+    text_encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
         for name, allowed in LAYOUT_CHOICES.items():
@@ -260,25 +272,30 @@ def _encoded(grid: Grid, layout: Layout) -> Grid:
 def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     """Write ``roster`` in ``layout`` to ``path`` and return ``path``.
 
-    A CSV holds one sheet, so a roster with training lines or a layout with a cover sheet cannot be a CSV
-    (ValueError), as can't a person without gender in split Nam/Nữ columns.
+    A text file (.csv, .txt) holds one sheet, so a roster with training lines or a layout with a cover sheet cannot be
+    one (ValueError), as can't a person without gender in split Nam/Nữ columns.
     """
     sheets = [(ROSTER_SHEET, _roster_grid(roster, layout))]
     if layout.cover_sheet:
         sheets.insert(0, (COVER_SHEET, _cover_grid()))
     if roster.training:
         sheets.append((TRAINING_SHEET, _training_grid(roster)))
-    if layout.fmt == "csv" and len(sheets) > 1:
-        raise ValueError("a CSV holds one sheet: no cover sheet or training sheet")
+    if layout.fmt in TEXT_FORMATS and len(sheets) > 1:
+        raise ValueError("a text file holds one sheet: no cover sheet or training sheet")
     sheets = [(name, _encoded(grid, layout)) for name, grid in sheets]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if layout.fmt == "xlsx":
-        write_xlsx(path, sheets, HEADING, datetime.combine(roster.as_of + timedelta(days=5), time(8, 0)))
+    created = datetime.combine(roster.as_of + timedelta(days=5), time(8, 0))
+    if layout.fmt in ("xlsx", "xlsm"):
+        (write_xlsx if layout.fmt == "xlsx" else write_xlsm)(path, sheets, HEADING, created)
     elif layout.fmt == "xls":
         write_xls(path, sheets)
+    elif layout.fmt == "ods":
+        write_ods(path, sheets)
+    elif layout.fmt == "xlsb":
+        write_xlsb(path, sheets)
     else:
-        write_csv(path, sheets[0][1], layout.csv_bom)
+        write_text(path, sheets[0][1], layout.csv_separator, layout.text_encoding, layout.csv_bom)
     return path
 
 

@@ -227,7 +227,8 @@ from ingest.xlsx_package import column_letters, measure_xlsx
 
 folder, original = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes()
 SETTINGS = load_settings(env={})
-CODES = {"not_a_spreadsheet", "too_large", "encrypted", "not_utf8"}
+# A text file is split at a separator only where one names a header: bytes naming none are no roster.
+CODES = {"not_a_spreadsheet", "too_large", "encrypted", "not_utf8", "ambiguous_encoding", "no_roster_sheet"}
 FUZZ = settings(max_examples=int(sys.argv[3]), deadline=None, suppress_health_check=list(HealthCheck))
 PARTS = {"[Content_Types].xml": None, "_rels/.rels": None, "xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
 with zipfile.ZipFile(io.BytesIO(original)) as package:

@@ -151,6 +151,23 @@ FORMS = {
     "xls_dmy_short_headers_one_per_row_plain_title": (
         Layout(fmt="xls", date_style="dmy", headers="short", bodies_per_row="one_per_row", date_title="plain"),
         replace(ROSTER, unit_title="Huyen Cao Loc"), ""),
+    # What other programs and locales save (docs/submission-format.md A1, A7).
+    "csv_semicolons_as_excel_in_vi_vn": (Layout(fmt="csv", csv_separator=";"), ROSTER, ""),
+    "unicode_text_utf16_le_tabs_txt": (Layout(fmt="txt", csv_separator="\t", text_encoding="utf-16-le"), ROSTER, ""),
+    "utf16_be_csv": (Layout(fmt="csv", text_encoding="utf-16-be"), ROSTER, ""),
+    "csv_windows_1258": (Layout(fmt="csv", text_encoding="cp1258"), ROSTER, ""),
+    "csv_tcvn3_bytes": (Layout(fmt="csv", encoding="tcvn3", text_encoding="tcvn3"), ROSTER, ""),
+    "ods": (Layout(fmt="ods"), ROSTER, ""),
+    "xlsm_with_a_macro": (Layout(fmt="xlsm"), ROSTER, ""),
+    "xlsb": (Layout(fmt="xlsb"), ROSTER, ""),
+    "ods_split_tcvn3_numbered_with_footer_and_cover": (
+        Layout(fmt="ods", birth_columns="split", encoding="tcvn3", column_numbers=True, footer=True,
+               cover_sheet=True), ROSTER, ""),
+    "xlsb_split_dmy_one_per_row": (
+        Layout(fmt="xlsb", birth_columns="split", date_style="dmy", bodies_per_row="one_per_row"), ROSTER, ""),
+    "txt_windows_1258_semicolons_without_title": (
+        Layout(fmt="txt", text_encoding="cp1258", csv_separator=";", title_block=False), ROSTER,
+        "183_2020-10-15.txt"),
 }
 
 

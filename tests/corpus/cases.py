@@ -66,7 +66,8 @@ def _write_csv(path: Path, crowd: list[Person], unit_title: str, encoding: str =
     sheet = RosterSheet("", unit_title, AS_OF, crowd)
     rows = [[f"{v:%d/%m/%Y}" if isinstance(v, date) else "" if v is None else str(v) for v in row]
             for row in sheet.grid()]
-    # Windows' Vietnamese code page lacks most precomposed letters; what it cannot spell does not matter here
+    # Windows' Vietnamese code page lacks most precomposed letters: written without Windows' decomposition, they are
+    # lost ("H? và tên"), and the file reads as no accepted encoding
     with path.open("w", encoding=encoding, errors="replace", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return path
@@ -184,7 +185,8 @@ HOSTILE = [
          _refused("not_a_spreadsheet", "Không đọc được bảng tính / the workbook cannot be read")),
     Case("csv_not_utf8", "DS Văn Quan.csv",
          lambda path, _: _write_csv(path, people(5, 400), "Huyện Văn Quan", encoding="cp1258"),
-         _refused("not_utf8", "Tệp CSV phải lưu bằng mã UTF-8 / a CSV submission must be saved as UTF-8")),
+         _refused("not_utf8", "Tệp không lưu bằng mã UTF-8, và đọc theo mã Windows-1258 hay TCVN3 (ABC) cũng "
+                              "không thấy dòng tiêu đề có 'Họ và tên', 'Dân tộc'")),
     Case("csv_field_of_200_kb", "DS dài.csv", _text("Họ và tên,Dân tộc\n\"" + "x" * 200_000 + "\",Tày\n"),
          _refused("not_a_spreadsheet", "Tệp CSV không đọc được / the CSV file cannot be read")),
     Case("still_being_copied", "DS Văn Quan đang chép.xlsx", _partial, _refused("not_a_spreadsheet", DAMAGED)),
