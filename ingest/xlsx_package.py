@@ -1,46 +1,45 @@
-"""Measure an .xlsx package before anything parses it: its parts, what they really inflate to, how far each
-sheet reaches, and which of its formula cells were saved without their value.
+"""Measure an .xlsx package before anything parses it: what its parts really inflate to, how far each sheet
+reaches, and which of its formula cells were saved without their value.
 
 calamine (under fastexcel) reads the shared strings whole and lays a sheet out as one rectangle from its first to its
 last used cell: a 2 KB file with cells in A1 and XFD1048576 asks it for 17 billion cells and aborts the process, and
 a part whose zip header understates its size inflates past any check on the declared sizes. So every part is inflated
-here first, as a stream (one chunk in memory at a time), and refused as soon as it inflates to more than it declares;
-each sheet's cell references are scanned for the last row and column calamine would lay out (a visible sheet is
-refused here as soon as it reaches past a limit; a hidden one is checked only if it is ever loaded).
+here first, as a stream (``ingest.xlsx_parts``: one chunk in memory at a time, refused as soon as it inflates to more
+than it declares); each sheet's cell references are scanned for the last row and column calamine would lay out (a
+visible sheet is refused here as soon as it reaches past a limit; a hidden one is checked only if it is ever loaded).
 
 The same scan notes formula cells without a cached value (no ``<v>``, or an empty one): what programs that write
 formulas but never calculate them leave, and what calamine reads as empty cells where Excel shows values.
 """
-
 from __future__ import annotations
 
-import html
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from ingest.errors import SubmissionError
+from ingest.xlsx_parts import (
+    WORKBOOK,
+    WORKBOOK_RELATIONS,
+    WORKSHEETS,
+    check_central_directory,
+    damaged,
+    inflated,
+    listed_sheets,
+    too_large,
+)
 
 if TYPE_CHECKING:
     from ingest.settings import Settings
 
-CHUNK = 1 << 20
-# An Excel workbook has a few dozen parts; more, or a central directory this large, is no workbook (and listing it
-# would itself take gigabytes).
-MAX_PARTS = 10_000
-MAX_CENTRAL_DIRECTORY = 8 << 20
 # No legitimate tag or cell text is this long; an unfinished one growing past it is refused, so a scan holds at most
 # one chunk and this much.
 MAX_TAG = 1 << 20
 # A header row widens a sheet's extent once per column; cells out of order are read in one pass after this many.
 MAX_WIDENINGS = 64
-WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
 
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
@@ -57,9 +56,6 @@ PREFIXED_NAME = re.compile(rb":(?:c|row)[\s/>]")  # a search for ":" is fast; PR
 ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|f|v)(?=[\s/>])([^>]*)>")
 REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
 HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
-SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b([^>]*)>")
-RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
-ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A formula cell, as Excel writes it, followed by an empty value or none (a shared formula's copies hold only
 # <f t="shared" si="0"/>). A chunk without "<f" has none, so most chunks are never searched for them.
 FORMULA = b"<f"
@@ -91,90 +87,6 @@ class SheetExtent:
     rows: int
     columns: int
     uncalculated: dict[int, Uncalculated] = field(default_factory=dict)
-
-
-def damaged(detail: str) -> SubmissionError:
-    return SubmissionError(
-        "not_a_spreadsheet",
-        f"Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete ({detail})",
-    )
-
-
-def too_large(detail_vi: str, detail_en: str) -> SubmissionError:
-    return SubmissionError("too_large", f"{detail_vi} / {detail_en}")
-
-
-def _check_central_directory(handle: BinaryIO) -> None:
-    """Refuse a package whose end record announces more parts than a workbook has, before zipfile lists them."""
-    size = handle.seek(0, 2)
-    handle.seek(max(0, size - (1 << 16) - 22))
-    tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise damaged("no zip directory")
-    entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
-    if entries > MAX_PARTS or directory_size > MAX_CENTRAL_DIRECTORY:
-        raise too_large(f"Tệp có quá nhiều phần ({entries})", f"the package has too many parts ({entries})")
-
-
-def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's bytes, a chunk at a time; refused if it inflates to more (or less) than its header declares."""
-    handle.seek(info.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise damaged(f"part {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes")
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, produced = info.compress_size, 0
-    try:
-        while left > 0:
-            data = handle.read(min(CHUNK, left))
-            if not data:
-                raise damaged(f"part {info.filename} is cut short")
-            left -= len(data)
-            while data:
-                chunk, data = (inflater.decompress(data, CHUNK), inflater.unconsumed_tail) if inflater else (data, b"")
-                produced += len(chunk)
-                if produced > info.file_size:
-                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares")
-                yield chunk
-    except zlib.error:
-        raise damaged(f"part {info.filename} does not inflate") from None
-    if produced != info.file_size:
-        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares")
-
-
-def _attributes(tag: str) -> dict[str, str]:
-    """Attributes by local name (``r:id`` → ``id``), values unescaped."""
-    return {name.rpartition(":")[2]: html.unescape(double or single)
-            for name, double, single in ATTRIBUTE.findall(tag)}
-
-
-def _sheets(parts: dict[str, bytes]) -> list[tuple[str, bool, str]]:
-    """(name, visible, part name) of every sheet the workbook lists, in its order."""
-    workbook = parts.get(WORKBOOK, b"").decode("utf-8", "replace")
-    relations = parts.get(WORKBOOK_RELATIONS, b"").decode("utf-8", "replace")
-    targets = {}
-    for tag in RELATIONSHIP.findall(relations):
-        attributes = _attributes(tag)
-        target = attributes.get("Target", "")
-        path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else PurePosixPath("xl") / target
-        parts_of_path: list[str] = []
-        for part in path.parts:  # "../worksheets/x.xml" as zip names spell it
-            if part == "..":
-                parts_of_path = parts_of_path[:-1]
-            elif part != ".":
-                parts_of_path.append(part)
-        targets[attributes.get("Id")] = "/".join(parts_of_path)
-    sheets = []
-    for tag in SHEET.findall(workbook):
-        attributes = _attributes(tag)
-        state = attributes.get("state", "visible")
-        sheets.append((attributes.get("name", "?"), state == "visible", targets.get(attributes.get("id"), "")))
-    return sheets
 
 
 def _greater(text: str, first: str, last: str, leading: str) -> str:
@@ -386,7 +298,7 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
     """
     limit = settings.max_uncompressed_bytes
     with path.open("rb") as handle:
-        _check_central_directory(handle)
+        check_central_directory(handle)
         try:
             infos = zipfile.ZipFile(handle).infolist()
         except (zipfile.BadZipFile, ValueError, OSError):
@@ -397,9 +309,9 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
                 f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
                 f"the workbook inflates to {declared // 2**20} MB, over the {limit // 2**20} MB limit",
             )
-        small = {info.filename: b"".join(_inflated(handle, info)) for info in infos
+        small = {info.filename: b"".join(inflated(handle, info)) for info in infos
                  if info.filename in (WORKBOOK, WORKBOOK_RELATIONS)}
-        listed = _sheets(small)
+        listed = listed_sheets(small)
         # Sheets are scanned where the workbook says they are, and everything under worksheets/ in any case: a
         # visible sheet whose part cannot be placed is taken to reach as far as the farthest one.
         wanted = {part for _, _, part in listed} | {i.filename for i in infos if i.filename.startswith(WORKSHEETS)}
@@ -409,7 +321,7 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
             if info.filename in wanted:  # a name twice in the zip: keep the farther reach, and every formula
                 name = names.get(info.filename)
                 check = partial(check_extent, name, settings=settings) if name else lambda rows, columns: None
-                scanned = _scan(_inflated(handle, info), check)
+                scanned = _scan(inflated(handle, info), check)
                 before = extents.get(info.filename, (0, 0))
                 extents[info.filename] = (max(scanned.rows, before[0]), max(scanned.columns, before[1]))
                 found = uncalculated.setdefault(info.filename, {})
@@ -417,7 +329,7 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
                     had = found.get(column, Uncalculated(0, first_row, column))
                     found[column] = Uncalculated(had.cells + cells, min(had.first_row, first_row), column)
             elif info.filename not in small:
-                for _ in _inflated(handle, info):  # checked, not kept
+                for _ in inflated(handle, info):  # checked, not kept
                     pass
     farthest = (max((r for r, _ in extents.values()), default=0), max((c for _, c in extents.values()), default=0))
     for name, visible, part in listed:

@@ -13,7 +13,7 @@ from pathlib import Path
 import fastexcel
 import pytest
 
-from ingest import xlsx_package
+from ingest import xlsx_package, xlsx_parts
 from ingest.xlsx_package import column_letters
 from ingest.settings import load_settings
 
@@ -66,7 +66,7 @@ def calamine_shape(path: Path) -> tuple[int, int]:
 
 @pytest.fixture(params=[300, 4096], ids=["300-byte chunks", "4 KB chunks"])
 def small_chunks(request, monkeypatch):
-    monkeypatch.setattr(xlsx_package, "CHUNK", request.param)
+    monkeypatch.setattr(xlsx_parts, "CHUNK", request.param)
 
 
 def measured(path: Path) -> tuple[int, int]:
