@@ -103,17 +103,18 @@ def _read_excel(path: Path, extents: list[SheetExtent] | None, top_rows: int | N
     loaded. Every sheet loaded is checked against the size limits (an .xls is bounded by its format, 65,536 × 256,
     so it is checked once loaded)."""
     measured = {e.name: e for e in extents or []}
-    for extent in measured.values() if hidden else ():
-        if not extent.visible:
-            check_extent(extent.name, extent.rows, extent.columns, settings)
+    if hidden:  # checked before any is loaded, as measure_xlsx checks the visible ones
+        for extent in measured.values():
+            if not extent.visible:
+                check_extent(extent.name, extent.rows, extent.columns, settings)
     sheets = []
     try:
         reader = fastexcel.read_excel(path)
         for name in reader.sheet_names:
             extent = measured.get(name)
             # Hidden sheets hold lookup lists and old templates: they are read only when no visible sheet holds a
-            # roster (docs/submission-format.md), and an .xlsx's are not loaded until then.
-            if extent is not None and extent.visible == hidden:
+            # roster (docs/submission-format.md), and an .xlsx's are not loaded until then, nor ever unmeasured.
+            if (extent.visible == hidden) if extent is not None else (hidden and extents is not None):
                 continue
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=top_rows, dtypes="string")
             if (sheet.visible != "visible") != hidden:

@@ -56,11 +56,12 @@ PREFIXED_NAME = re.compile(rb":(?:c|row)[\s/>]")  # a search for ":" is fast; PR
 ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|f|v)(?=[\s/>])([^>]*)>")
 REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
 HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
-# A formula cell, as Excel writes it, followed by an empty value or none (a shared formula's copies hold only
-# <f t="shared" si="0"/>). A chunk without "<f" has none, so most chunks are never searched for them.
+# A formula followed by an empty value or none (a shared formula's copies hold only <f t="shared" si="0"/>), and
+# the start tag of the cell it is in, as Excel writes it. A chunk without "<f" has none, so most chunks are never
+# searched for them; the search starts at formulas, not at every cell.
 FORMULA = b"<f"
-UNCALCULATED = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*'
-                          rb'(?:(<v)\s*(?:/>|>\s*</v>)|</c>)')
+UNCALCULATED = re.compile(rb'<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:(<v)\s*(?:/>|>\s*</v>)|</c>)')
+CELL_START = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*$')
 # Excel writes a formula whose result is the empty text with an empty value: that one was calculated.
 TEXT_RESULT = re.compile(rb"""(?:^|\s)t\s*=\s*["']str["']""")
 
@@ -167,9 +168,11 @@ class _Extent:
             self._feed_tags(text[:min(ends, default=len(text))])
             self.judge_cell()
         if FORMULA in text:
-            for column, row, attributes, empty in UNCALCULATED.findall(text):
-                if not (empty and TEXT_RESULT.search(attributes)):
-                    self._uncalculated_at(_column_number(column), int(row))
+            for formula in UNCALCULATED.finditer(text):
+                start = text.rfind(b'<c r="', 0, formula.start())
+                cell = CELL_START.match(text, start, formula.start()) if start >= 0 else None
+                if cell and not (formula[1] and TEXT_RESULT.search(cell[3])):
+                    self._uncalculated_at(_column_number(cell[1]), int(cell[2]))
         self.rows = max(self.rows, _last_filled_row(text))
         self._widen(text)
         # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
