@@ -86,14 +86,13 @@ def require_calculated_formulas(header: Header) -> None:
 
 def _role_cells(index: int, sheet: int, header: Header, as_of: date, limits: dict[str, int]) -> pl.DataFrame:
     """A roster sheet's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
-    roles' ``limits``, and what the rules need to know of its sheet: its name, the as-of date, whether birth dates
-    are split into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people
-    rows apart)."""
+    roles' ``limits``, and what the rules need to know of its sheet: the as-of date, whether birth dates are split
+    into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows
+    apart)."""
     split = header.birth_male is not None
     return clipped(data_rows(header).select(
         pl.lit(index, dtype=pl.Int32).alias(ROSTER),
         pl.lit(sheet, dtype=pl.Int32).alias(SHEET),
-        pl.lit(header.sheet.name, dtype=pl.String).alias("sheet_name"),
         "source_row",
         *[(pl.col(name).cast(pl.String) if name else pl.lit(None, dtype=pl.String)).alias(role)
           for role, name in _read_columns(header).items()],
@@ -278,7 +277,8 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
     rejected = rejected.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "full_name", "reason_code",
         pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
-        "sheet_name",
+        pl.col(SHEET).replace_strict(dict(enumerate(h.sheet.name for r in rosters for h in r.headers)),
+                                     return_dtype=pl.String).alias("sheet_name"),
     )
     rows = dict(people.group_by(SHEET).len().iter_rows())
     starts = list(accumulate((len(roster.headers) for roster in rosters), initial=0))
