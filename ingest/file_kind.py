@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import SubmissionError
-from ingest.xlsx_package import _check_central_directory, damaged
+from ingest.xlsx_parts import check_central_directory, damaged
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a package with parts; an empty zip
@@ -84,7 +84,7 @@ XML_SPREADSHEET_KIND = Kind("xml2003", "bảng tính XML 2003", "an XML Spreadsh
 
 def _package_kind(path: Path) -> Kind:
     with path.open("rb") as handle:
-        _check_central_directory(handle)  # a directory announcing a million parts is not listed
+        check_central_directory(handle)  # a directory announcing a million parts is not listed
         try:
             package = zipfile.ZipFile(handle)
             names = set(package.namelist())

@@ -2,7 +2,8 @@
 
 A header is found by its content, never by the sheet's name or position: the first row within the first
 ``HEADER_SEARCH_ROWS`` rows whose cells name the required roles. Two-row headers (a merged "Ngày, tháng, năm sinh"
-over sub-columns "Nam" and "Nữ") are recognised by the row below.
+over sub-columns "Nam" and "Nữ") are recognised by the row below. A roster may span several sheets: every sheet with
+a roster header is one of its sheets (``find_roster_headers``).
 """
 
 from __future__ import annotations
@@ -62,14 +63,27 @@ def _roles(values: tuple, columns: list[str], reference: Reference) -> dict[str,
     return roles
 
 
-def _find(sheet: Sheet, keys: set[str], reference: Reference, enough: int | None = None) -> tuple[int, dict] | None:
-    """The first header row naming every one of ``keys`` (or, with ``enough``, that many roster roles)."""
+def _find(sheet: Sheet, keys: set[str], reference: Reference) -> tuple[int, dict] | None:
+    """The first header row naming every one of ``keys``."""
     top = sheet.cells.head(HEADER_SEARCH_ROWS)
     for index, values in enumerate(top.iter_rows()):
         roles = _roles(values, top.columns, reference)
-        if keys <= roles.keys() or (enough and len(ROSTER_ROLES & roles.keys()) >= enough):
+        if keys <= roles.keys():
             return index, roles
     return None
+
+
+def _find_roster(sheet: Sheet, reference: Reference) -> tuple[tuple[int, dict] | None, tuple[int, dict] | None]:
+    """The first row naming the roster's key columns, and the first naming at least three roster columns above it
+    (or anywhere, if no row names the keys): one reading of the sheet's top rows for both."""
+    top, incomplete = sheet.cells.head(HEADER_SEARCH_ROWS), None
+    for index, values in enumerate(top.iter_rows()):
+        roles = _roles(values, top.columns, reference)
+        if ROSTER_KEYS <= roles.keys():
+            return (index, roles), incomplete
+        if incomplete is None and len(ROSTER_ROLES & roles.keys()) >= MIN_ROLES_FOR_INCOMPLETE_HEADER:
+            incomplete = index, roles
+    return None, incomplete
 
 
 def _split_birth(sheet: Sheet, row: int) -> tuple[str | None, str | None]:
@@ -91,20 +105,31 @@ def _roster_header(sheet: Sheet, found: tuple[int, dict[str, str]], reference: R
     return Header(sheet, row, row + 2, roles, male, female)
 
 
-def find_roster_header(sheets: list[Sheet], reference: Reference) -> Header:
-    """The roster header: in the first sheet with a name and an ethnicity column, else the first row naming at least
-    three roster columns (whose missing columns ``require_roster_columns`` then reports)."""
-    for enough in (None, MIN_ROLES_FOR_INCOMPLETE_HEADER):
-        for sheet in sheets:
-            found = _find(sheet, ROSTER_KEYS, reference, enough)
-            if found is not None:
-                return _roster_header(sheet, found, reference)
-    names = ", ".join(f"'{s.name}'" for s in sheets) or "(none)"
-    raise SubmissionError(
+def find_roster_headers(sheets: list[Sheet], reference: Reference) -> list[Header]:
+    """The roster's headers, one per roster sheet in the order of ``sheets``: every sheet with a row naming a full
+    name and an ethnicity column; if no sheet has one, the first row naming at least three roster columns (whose
+    missing columns ``require_roster_columns`` then reports); if none has that either, none."""
+    found = [_find_roster(sheet, reference) for sheet in sheets]
+    keyed = [_roster_header(sheet, full, reference) for sheet, (full, _) in zip(sheets, found) if full is not None]
+    if keyed:
+        return keyed
+    return next(([_roster_header(sheet, incomplete, reference)]
+                 for sheet, (_, incomplete) in zip(sheets, found) if incomplete is not None), [])
+
+
+def no_roster_sheet(searched: list[Sheet], hidden: list[Sheet]) -> SubmissionError:
+    """The refusal of a file where ``find_roster_headers`` found no header in the visible sheets ``searched``, nor
+    in the ``hidden`` ones then read."""
+    names = ", ".join(f"'{s.name}'" for s in searched) or "(none)"
+    hidden_names = ", ".join(f"'{s.name}'" for s in hidden)
+    return SubmissionError(
         "no_roster_sheet",
         f"Không tìm thấy trang danh sách cán bộ (dòng tiêu đề có 'Họ và tên' và 'Dân tộc' trong "
-        f"{HEADER_SEARCH_ROWS} dòng đầu) trong các trang {names} / no roster sheet found: no header row with "
-        f"a name and an ethnicity column in the first {HEADER_SEARCH_ROWS} rows of sheets {names}",
+        f"{HEADER_SEARCH_ROWS} dòng đầu) trong các trang {names}"
+        + (f"; đã tìm cả trong các trang ẩn {hidden_names}" if hidden else "")
+        + f" / no roster sheet found: no header row with a name and an ethnicity column in the first "
+        f"{HEADER_SEARCH_ROWS} rows of sheets {names}" + (f"; hidden sheets {hidden_names} were searched too"
+                                                          if hidden else ""),
     )
 
 

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from xml.parsers import expat
 
 from ingest.errors import SubmissionError
-from ingest.xlsx_package import _check_central_directory, _inflated, check_extent, damaged, too_large
+from ingest.xlsx_package import check_extent
+from ingest.xlsx_parts import check_central_directory, damaged, inflated, too_large
 
 if TYPE_CHECKING:
     from ingest.settings import Settings
@@ -225,7 +226,7 @@ def _xlsb_sheets(workbook: bytes, relations: bytes) -> dict[str, str]:
 
 
 def _parts(handle: BinaryIO, settings: Settings) -> list[zipfile.ZipInfo]:
-    _check_central_directory(handle)
+    check_central_directory(handle)
     try:
         infos = zipfile.ZipFile(handle).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -242,7 +243,7 @@ def _checked(path: Path, settings: Settings, ods: bool) -> None:
     inflate."""
     with path.open("rb") as handle:
         infos = _parts(handle, settings)
-        small = {i.filename: b"".join(_inflated(handle, i)) for i in infos if i.filename in (XLSB_WORKBOOK,
+        small = {i.filename: b"".join(inflated(handle, i)) for i in infos if i.filename in (XLSB_WORKBOOK,
                                                                                           XLSB_RELATIONS)}
         sheets = {} if ods else _xlsb_sheets(small.get(XLSB_WORKBOOK, b""), small.get(XLSB_RELATIONS, b""))
         for info in infos:
@@ -252,7 +253,7 @@ def _checked(path: Path, settings: Settings, ods: bool) -> None:
                 meter = _XlsbExtent(sheets.get(info.filename, info.filename.rpartition("/")[2]), settings)
             else:
                 meter = None
-            for chunk in _inflated(handle, info):
+            for chunk in inflated(handle, info):
                 if meter:
                     meter.feed(chunk)
             if isinstance(meter, _OdsExtent):

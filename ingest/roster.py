@@ -1,9 +1,10 @@
 """Clean roster sheets into membership rows and rejected rows.
 
-In: each roster's data rows (text cells), its header and its as-of date. Out, per roster: one membership per
-person × body, typed and coded through the seeds, and one rejected row per source row that cannot be accepted, with
-the first reason that applies. Rows that are not people (blank, column numbers, totals, the signature block) are
-skipped, not rejected.
+In: each roster's sheets (their headers and data rows, as text cells) and its as-of date. Out, per roster: one
+membership per person × body, typed and coded through the seeds, and one rejected row per source row that cannot be
+accepted, with the first reason that applies and the sheet it is on. Rows that are not people (blank, column
+numbers, totals, a sheet's signature block) are skipped, not rejected. The sheets of a roster are one roster: a
+person in the same body on two of them is one membership (the later row is a duplicate).
 
 Many rosters are cleaned as one frame (a ``roster`` column tells them apart): polars spends about as long on an
 operation over a few thousand rows as over fifty thousand, and cleaning takes some eighty of them, so sixteen
@@ -18,10 +19,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 import polars as pl
 
 from ingest import values
+from ingest.errors import SubmissionError
 from ingest.header import Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference, Vocabulary
@@ -33,16 +36,17 @@ HEADER_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body
 BIRTH_PAIR = ("birth_male", "birth_female")  # the Nam | Nữ birth columns of the split form (Header.birth_male, …)
 TEXT_ROLES = HEADER_ROLES + BIRTH_PAIR
 ROSTER = "roster"  # which roster of the batch a row comes from
+SHEET = "sheet"  # which sheet of the batch: a source row is a row of its sheet
 COLUMN_NUMBER = r"^\(?\d{1,3}\)?$"
 MIN_AGE, MAX_AGE = 18, 80
 
 
 @dataclass(frozen=True)
 class Roster:
-    """A roster sheet to clean: its header, the as-of date ages are counted at, and the bodies its unit's rosters
-    list (``Reference.bodies_of``)."""
+    """A roster to clean: the headers of its sheets (``ingest.header.find_roster_headers``), the as-of date ages are
+    counted at, and the bodies its unit's rosters list (``Reference.bodies_of``)."""
 
-    header: Header
+    headers: tuple[Header, ...]
     as_of: date
     bodies: Vocabulary
 
@@ -50,25 +54,49 @@ class Roster:
 @dataclass(frozen=True)
 class CleanRoster:
     memberships: pl.DataFrame
-    rejected: pl.DataFrame  # source_row, full_name, reason_code, message
+    rejected: pl.DataFrame  # source_row, full_name, reason_code, message, sheet_name
     rows_total: int
+    sheet_rows: tuple[int, ...]  # the people rows of each sheet, in the order of Roster.headers
 
 
-def _role_cells(index: int, roster: Roster, limits: dict[str, int]) -> pl.DataFrame:
-    """The roster's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
+def _read_columns(header: Header) -> dict[str, str | None]:
+    """The column of the sheet each role and birth column is read from, None where the sheet lacks it."""
+    return {role: header.columns.get(role) for role in HEADER_ROLES} | dict(
+        zip(BIRTH_PAIR, (header.birth_male, header.birth_female)))
+
+
+def require_calculated_formulas(header: Header) -> None:
+    """SubmissionError ``formulas_not_calculated`` when a column the roster is read from holds formula cells saved
+    without their value (``Sheet.uncalculated``), which reading takes for empty cells where Excel shows values.
+    Formulas in the sheet's other columns, or on other sheets, do not matter."""
+    read = set(_read_columns(header).values())
+    found = [formulas for column, formulas in header.sheet.uncalculated.items() if column in read]
+    if not found:
+        return
+    cells, name = sum(formulas.cells for formulas in found), header.sheet.name
+    first = min(found, key=lambda formulas: (formulas.first_row, formulas.column)).first_cell
+    raise SubmissionError(
+        "formulas_not_calculated",
+        f"Công thức chưa được tính: trang '{name}' có {cells} ô công thức chưa có giá trị trong các cột danh sách "
+        f"(ô đầu tiên {first}); mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại / formulas were never "
+        f"calculated: sheet '{name}' has {cells} formula cell(s) without a value in its roster columns (first "
+        f"{first}); open and save the file in Excel or LibreOffice, then send it again",
+    )
+
+
+def _role_cells(index: int, sheet: int, header: Header, as_of: date, limits: dict[str, int]) -> pl.DataFrame:
+    """A roster sheet's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
     roles' ``limits``, and what the rules need to know of its sheet: the as-of date, whether birth dates are split
     into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows
     apart)."""
-    header = roster.header
-    columns = {role: header.columns.get(role) for role in HEADER_ROLES} | dict(
-        zip(BIRTH_PAIR, (header.birth_male, header.birth_female)))
     split = header.birth_male is not None
     return clipped(data_rows(header).select(
         pl.lit(index, dtype=pl.Int32).alias(ROSTER),
+        pl.lit(sheet, dtype=pl.Int32).alias(SHEET),
         "source_row",
         *[(pl.col(name).cast(pl.String) if name else pl.lit(None, dtype=pl.String)).alias(role)
-          for role, name in columns.items()],
-        pl.lit(roster.as_of, dtype=pl.Date).alias("as_of"),
+          for role, name in _read_columns(header).items()],
+        pl.lit(as_of, dtype=pl.Date).alias("as_of"),
         pl.lit(split).alias("split_birth"),
         pl.lit(split and header.columns.get("birth") != header.birth_male).alias("reread_birth"),
     ), limits)
@@ -96,11 +124,12 @@ def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     """Clean text of each role of every roster, each cell bounded (``ingest.limits``), without the rows that are not
     people."""
     limits = {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
-    frames = [_role_cells(i, roster, limits) for i, roster in enumerate(rosters)]
-    tcvn3 = [sheet_is_tcvn3(roster.header.sheet.cells) for roster in rosters]
+    sheets = [(i, header, roster.as_of) for i, roster in enumerate(rosters) for header in roster.headers]
+    frames = [_role_cells(i, sheet, header, as_of, limits) for sheet, (i, header, as_of) in enumerate(sheets)]
+    tcvn3 = [sheet_is_tcvn3(header.sheet.cells) for _, header, _ in sheets]
     groups = [_cleaned(pl.concat([f for f, t in zip(frames, tcvn3) if t == flag]), flag)
               for flag in (False, True) if flag in tcvn3]
-    frame = bounded(pl.concat(groups).sort(ROSTER, maintain_order=True), limits)
+    frame = bounded(pl.concat(groups).sort(SHEET, maintain_order=True), limits)
     birth_date, birth_year = values.parse_birth(pl.coalesce("birth", "birth_male", "birth_female"))
     frame = frame.with_columns(birth_date=birth_date, birth_year=birth_year)
     # Folded, "Tống Sơn Tùng" starts like "Tổng số" and "Công …" like "Cộng": a row with a readable birth is a
@@ -110,7 +139,7 @@ def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     kind = _row_kind(fold_series(leading), reference.row_markers.keys)
     marker = pl.Series("marker", [None] * frame.height, dtype=pl.String).scatter(unreadable, kind)
     frame = frame.with_columns(marker)
-    signed = pl.col("marker").eq("signature").fill_null(False).cum_sum().over(ROSTER) > 0
+    signed = pl.col("marker").eq("signature").fill_null(False).cum_sum().over(SHEET) > 0
     # A row with a name and nothing else is still a person to account for (rejected, never silently skipped).
     person_fields = ["full_name", "birth", "ethnicity", "body", *BIRTH_PAIR]
     is_column_numbers = pl.col("full_name").str.contains(COLUMN_NUMBER) & pl.col("ethnicity").str.contains(
@@ -129,9 +158,9 @@ def _lookup(series: pl.Series, vocabulary: Vocabulary, prefix: bool) -> pl.Serie
 
 
 def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
-    """(roster, source_row) → list of body codes; a list with a null means one part of the cell is unknown."""
+    """(sheet, source_row) → list of body codes; a list with a null means one part of the cell is unknown."""
     tokens = frame.select(
-        ROSTER, "source_row",
+        ROSTER, SHEET, "source_row",
         pl.col("body").str.replace_all(";", ",").str.split(",").list.eval(pl.element().str.strip_chars()).alias("token"),
     ).explode("token").filter(pl.col("token").is_not_null() & (pl.col("token") != ""))
     vocabularies = {r.bodies.name: r.bodies for r in rosters}
@@ -140,7 +169,7 @@ def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
         .then(_lookup(tokens["token"], vocabulary, prefix=True))
         for name, vocabulary in vocabularies.items()
     ).alias("body_code"))
-    return tokens.group_by(ROSTER, "source_row", maintain_order=True).agg(
+    return tokens.group_by(SHEET, "source_row", maintain_order=True).agg(
         pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown")
     )
 
@@ -202,7 +231,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         ethnic_code=_lookup(people["ethnicity"], reference.ethnic_groups, prefix=False),
         education_code=_lookup(people["education"], reference.education_levels, prefix=True),
         political_theory_code=_lookup(people["political_theory"], reference.political_theory_levels, prefix=True),
-    ).join(_bodies(people, rosters), on=[ROSTER, "source_row"], how="left", maintain_order="left")
+    ).join(_bodies(people, rosters), on=[SHEET, "source_row"], how="left", maintain_order="left")
     # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
     # not that the cut remains of it are an unknown ethnicity or a bad date.
     reason = (
@@ -237,9 +266,9 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         .unique(subset=[ROSTER, "person_key", "body_code"], keep="first", maintain_order=True)
     )
     duplicates = accepted.join(
-        memberships.select(ROSTER, "source_row").unique(), on=[ROSTER, "source_row"], how="anti", maintain_order="left"
+        memberships.select(SHEET, "source_row").unique(), on=[SHEET, "source_row"], how="anti", maintain_order="left"
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
-    rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(ROSTER, "source_row")
+    rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(SHEET, "source_row")
     memberships = memberships.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "person_key", "full_name", "birth_date", "birth_year",
         "age_years", pl.col("gender_code").alias("gender"), "ethnic_code", "body_code",
@@ -248,10 +277,14 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
     rejected = rejected.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "full_name", "reason_code",
         pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
+        pl.col(SHEET).replace_strict(dict(enumerate(h.sheet.name for r in rosters for h in r.headers)),
+                                     return_dtype=pl.String).alias("sheet_name"),
     )
-    totals = dict(people.group_by(ROSTER).len().iter_rows())
+    rows = dict(people.group_by(SHEET).len().iter_rows())
+    starts = list(accumulate((len(roster.headers) for roster in rosters), initial=0))
+    sheet_rows = [tuple(rows.get(sheet, 0) for sheet in range(start, end)) for start, end in zip(starts, starts[1:])]
     return [
-        CleanRoster(memberships=kept, rejected=refused, rows_total=totals.get(i, 0))
-        for i, (kept, refused) in enumerate(zip(_per_roster(memberships, len(rosters)),
-                                                _per_roster(rejected, len(rosters))))
+        CleanRoster(memberships=kept, rejected=refused, rows_total=sum(counts), sheet_rows=counts)
+        for kept, refused, counts in zip(_per_roster(memberships, len(rosters)), _per_roster(rejected, len(rosters)),
+                                         sheet_rows)
     ]

@@ -1,42 +1,45 @@
-"""Measure an .xlsx package before anything parses it: its parts, what they really inflate to, and how far each
-visible sheet reaches.
+"""Measure an .xlsx package before anything parses it: what its parts really inflate to, how far each sheet
+reaches, and which of its formula cells were saved without their value.
 
 calamine (under fastexcel) reads the shared strings whole and lays a sheet out as one rectangle from its first to its
 last used cell: a 2 KB file with cells in A1 and XFD1048576 asks it for 17 billion cells and aborts the process, and
 a part whose zip header understates its size inflates past any check on the declared sizes. So every part is inflated
-here first, as a stream (one chunk in memory at a time), and refused as soon as it inflates to more than it declares;
-each visible sheet's cell references are scanned for the last row and column calamine would lay out.
-"""
+here first, as a stream (``ingest.xlsx_parts``: one chunk in memory at a time, refused as soon as it inflates to more
+than it declares); each sheet's cell references are scanned for the last row and column calamine would lay out (a
+visible sheet is refused here as soon as it reaches past a limit; a hidden one is checked only if it is ever loaded).
 
+The same scan notes formula cells without a cached value (no ``<v>``, or an empty one): what programs that write
+formulas but never calculate them leave, and what calamine reads as empty cells where Excel shows values.
+"""
 from __future__ import annotations
 
-import html
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from ingest.errors import SubmissionError
+from ingest.xlsx_parts import (
+    WORKBOOK,
+    WORKBOOK_RELATIONS,
+    WORKSHEETS,
+    check_central_directory,
+    damaged,
+    inflated,
+    listed_sheets,
+    too_large,
+)
 
 if TYPE_CHECKING:
     from ingest.settings import Settings
 
-CHUNK = 1 << 20
-# An Excel workbook has a few dozen parts; more, or a central directory this large, is no workbook (and listing it
-# would itself take gigabytes).
-MAX_PARTS = 10_000
-MAX_CENTRAL_DIRECTORY = 8 << 20
 # No legitimate tag or cell text is this long; an unfinished one growing past it is refused, so a scan holds at most
 # one chunk and this much.
 MAX_TAG = 1 << 20
 # A header row widens a sheet's extent once per column; cells out of order are read in one pass after this many.
 MAX_WIDENINGS = 64
-WORKBOOK, WORKBOOK_RELATIONS, WORKSHEETS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/"
 
 ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
@@ -50,106 +53,41 @@ IRREGULAR_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+\d+")')
 IRREGULAR_ROW = re.compile(rb'<row(?=[\s/>])(?! r="\d+")')
 PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
 PREFIXED_NAME = re.compile(rb":(?:c|row)[\s/>]")  # a search for ":" is fast; PREFIXED_TAG's for "<" is not
-ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|f|v)(?=[\s/>])([^>]*)>")
 REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
 HAS_REFERENCE = re.compile(rb"(?:^|\s)r\s*=")
-SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b([^>]*)>")
-RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
-ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A formula followed by an empty value or none (a shared formula's copies hold only <f t="shared" si="0"/>), and
+# the start tag of the cell it is in, as Excel writes it. A chunk without "<f" has none, so most chunks are never
+# searched for them; the search starts at formulas, not at every cell.
+FORMULA = b"<f"
+UNCALCULATED = re.compile(rb'<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:(<v)\s*(?:/>|>\s*</v>)|</c>)')
+CELL_START = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*$')
+# Excel writes a formula whose result is the empty text with an empty value: that one was calculated.
+TEXT_RESULT = re.compile(rb"""(?:^|\s)t\s*=\s*["']str["']""")
+
+
+class Uncalculated(NamedTuple):
+    """The formula cells of one column (1-based) saved without their value: how many, and the first one's row."""
+
+    cells: int
+    first_row: int
+    column: int
+
+    @property
+    def first_cell(self) -> str:
+        return f"{column_letters(self.column)}{self.first_row}"
 
 
 @dataclass(frozen=True)
 class SheetExtent:
-    """A sheet as calamine would lay it out: its last used row and column (1-based), and whether it is visible."""
+    """A sheet as calamine would lay it out: its last used row and column (1-based), whether it is visible, and its
+    formula cells saved without their value by column number."""
 
     name: str
     visible: bool
     rows: int
     columns: int
-
-
-def damaged(detail: str) -> SubmissionError:
-    return SubmissionError(
-        "not_a_spreadsheet",
-        f"Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete ({detail})",
-    )
-
-
-def too_large(detail_vi: str, detail_en: str) -> SubmissionError:
-    return SubmissionError("too_large", f"{detail_vi} / {detail_en}")
-
-
-def _check_central_directory(handle: BinaryIO) -> None:
-    """Refuse a package whose end record announces more parts than a workbook has, before zipfile lists them."""
-    size = handle.seek(0, 2)
-    handle.seek(max(0, size - (1 << 16) - 22))
-    tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise damaged("no zip directory")
-    entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
-    if entries > MAX_PARTS or directory_size > MAX_CENTRAL_DIRECTORY:
-        raise too_large(f"Tệp có quá nhiều phần ({entries})", f"the package has too many parts ({entries})")
-
-
-def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's bytes, a chunk at a time; refused if it inflates to more (or less) than its header declares."""
-    handle.seek(info.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise damaged(f"part {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes")
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, produced = info.compress_size, 0
-    try:
-        while left > 0:
-            data = handle.read(min(CHUNK, left))
-            if not data:
-                raise damaged(f"part {info.filename} is cut short")
-            left -= len(data)
-            while data:
-                chunk, data = (inflater.decompress(data, CHUNK), inflater.unconsumed_tail) if inflater else (data, b"")
-                produced += len(chunk)
-                if produced > info.file_size:
-                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares")
-                yield chunk
-    except zlib.error:
-        raise damaged(f"part {info.filename} does not inflate") from None
-    if produced != info.file_size:
-        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares")
-
-
-def _attributes(tag: str) -> dict[str, str]:
-    """Attributes by local name (``r:id`` → ``id``), values unescaped."""
-    return {name.rpartition(":")[2]: html.unescape(double or single)
-            for name, double, single in ATTRIBUTE.findall(tag)}
-
-
-def _sheets(parts: dict[str, bytes]) -> list[tuple[str, bool, str]]:
-    """(name, visible, part name) of every sheet the workbook lists, in its order."""
-    workbook = parts.get(WORKBOOK, b"").decode("utf-8", "replace")
-    relations = parts.get(WORKBOOK_RELATIONS, b"").decode("utf-8", "replace")
-    targets = {}
-    for tag in RELATIONSHIP.findall(relations):
-        attributes = _attributes(tag)
-        target = attributes.get("Target", "")
-        path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else PurePosixPath("xl") / target
-        parts_of_path: list[str] = []
-        for part in path.parts:  # "../worksheets/x.xml" as zip names spell it
-            if part == "..":
-                parts_of_path = parts_of_path[:-1]
-            elif part != ".":
-                parts_of_path.append(part)
-        targets[attributes.get("Id")] = "/".join(parts_of_path)
-    sheets = []
-    for tag in SHEET.findall(workbook):
-        attributes = _attributes(tag)
-        state = attributes.get("state", "visible")
-        sheets.append((attributes.get("name", "?"), state == "visible", targets.get(attributes.get("id"), "")))
-    return sheets
+    uncalculated: dict[int, Uncalculated] = field(default_factory=dict)
 
 
 def _greater(text: str, first: str, last: str, leading: str) -> str:
@@ -205,6 +143,9 @@ class _Extent:
     read tag by tag, counting a row or cell without a reference as one after the previous, so the result is never
     less than what calamine lays out. Rows without cells and formatted empty cells (``<c r="F9" s="1"/>``) reach
     nothing: calamine keeps none of them.
+
+    Formula cells saved without their value are noted on the way (``uncalculated``): a regular chunk holding a
+    formula is searched for them once; the tag-by-tag reading judges each cell it reads.
     """
 
     def __init__(self) -> None:
@@ -212,12 +153,26 @@ class _Extent:
         self.row_tags = 0
         self.row = 0  # the current row, and the last column and cell count in it
         self.column = self.cells_in_row = 0
+        self.uncalculated: dict[int, list[int]] = {}  # column → [formula cells without a value, the first one's row]
+        # The cell the tag-by-tag reading is in: [column, row, its result is text, it has a formula, its value (None:
+        # no <v>, False: an empty one, True)]; it may go on in the next chunk.
+        self.cell: list | None = None
 
     def feed(self, text: bytes) -> None:
         if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
                 or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text))):
             self._feed_tags(text)
             return
+        if self.cell is not None:  # a cell of prefixed tags goes on in this chunk, up to the next cell or row
+            ends = [at for at in (text.find(b"<c"), text.find(b"<row")) if at >= 0]
+            self._feed_tags(text[:min(ends, default=len(text))])
+            self.judge_cell()
+        if FORMULA in text:
+            for formula in UNCALCULATED.finditer(text):
+                start = text.rfind(b'<c r="', 0, formula.start())
+                cell = CELL_START.match(text, start, formula.start()) if start >= 0 else None
+                if cell and not (formula[1] and TEXT_RESULT.search(cell[3])):
+                    self._uncalculated_at(_column_number(cell[1]), int(cell[2]))
         self.rows = max(self.rows, _last_filled_row(text))
         self._widen(text)
         # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
@@ -246,7 +201,15 @@ class _Extent:
         self.columns = max(self.columns, *(_column_number(column) for column, _ in cells))
 
     def _feed_tags(self, text: bytes) -> None:
-        for kind, attributes in ANY_TAG.findall(text):
+        for tag in ANY_TAG.finditer(text):
+            kind, attributes = tag.groups()
+            if kind in (b"f", b"v"):
+                if self.cell is not None and kind == b"f":
+                    self.cell[3] = True
+                elif self.cell is not None:  # "<v>" right before a "<" (or the chunk's end, a "<") is empty
+                    self.cell[4] = not attributes.endswith(b"/") and text[tag.end():tag.end() + 1] not in (b"<", b"")
+                continue
+            self.judge_cell()
             reference = REFERENCE.search(attributes)
             if reference is None and HAS_REFERENCE.search(attributes):
                 raise damaged(f"a {'row' if kind == b'row' else 'cell'} reference Excel never writes")
@@ -258,13 +221,29 @@ class _Extent:
                 self.column = self.cells_in_row = 0
                 continue
             self.cells_in_row += 1
+            row = self.row
             if reference and reference[1]:
                 self.column = _column_number(reference[1].upper())
-                self.rows = max(self.rows, int(reference[2]))
+                row = int(reference[2])
+                self.rows = max(self.rows, row)
             else:
                 self.column += 1
             self.columns = max(self.columns, self.column, self.cells_in_row)
             self.rows = max(self.rows, self.row, self.row_tags)
+            self.cell = [self.column, row, bool(TEXT_RESULT.search(attributes)), False, None]
+
+    def judge_cell(self) -> None:
+        """Note the cell the tag-by-tag reading is in, if it is a formula saved without its value."""
+        if self.cell is not None:
+            column, row, text_result, formula, value = self.cell
+            if formula and not value and not (text_result and value is False):
+                self._uncalculated_at(column, row)
+            self.cell = None
+
+    def _uncalculated_at(self, column: int, row: int) -> None:
+        found = self.uncalculated.setdefault(column, [0, row])
+        found[0] += 1
+        found[1] = min(found[1], row)
 
 
 def check_extent(name: str, rows: int, columns: int, settings: Settings) -> None:
@@ -282,20 +261,34 @@ def check_extent(name: str, rows: int, columns: int, settings: Settings) -> None
         )
 
 
-def _scan(chunks: Iterator[bytes], check: Callable[[int, int], None]) -> tuple[int, int]:
-    """The extent of a sheet's XML; ``check`` sees it grow after every chunk, so a refusal stops the scan early."""
+def _whole_cells(text: bytes) -> int:
+    """Where to cut ``text`` so that what comes before is whole tags and text (before its last "<") and no part of
+    a cell written as Excel writes it: a formula and its value are searched for together. (The tag-by-tag reading
+    carries a cell over to the next chunk itself.)"""
+    cut = text.rfind(b"<")
+    start = text.rfind(b'<c r="', 0, cut) if cut > 0 else -1
+    end = text.find(b">", start, cut) if start >= 0 else -1
+    if end < 0 or text[end - 1:end] == b"/" or text.find(b"</c>", end, cut) >= 0:
+        return cut
+    return start
+
+
+def _scan(chunks: Iterator[bytes], check: Callable[[int, int], None]) -> _Extent:
+    """The extent and uncalculated formulas of a sheet's XML; ``check`` sees the extent grow after every chunk, so a
+    refusal stops the scan early."""
     extent, tail = _Extent(), b""
     for chunk in chunks:
         text = tail + chunk
-        cut = text.rfind(b"<")  # everything before the last "<" is whole tags and text
+        cut = _whole_cells(text)
         extent.feed(text[:cut] if cut >= 0 else text)
         tail = text[cut:] if cut >= 0 else b""
         if len(tail) > MAX_TAG:
             raise damaged("a tag or cell text longer than any workbook holds")
         check(extent.rows, extent.columns)
     extent.feed(tail)
+    extent.judge_cell()
     check(extent.rows, extent.columns)
-    return extent.rows, extent.columns
+    return extent
 
 
 def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
@@ -308,7 +301,7 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
     """
     limit = settings.max_uncompressed_bytes
     with path.open("rb") as handle:
-        _check_central_directory(handle)
+        check_central_directory(handle)
         try:
             infos = zipfile.ZipFile(handle).infolist()
         except (zipfile.BadZipFile, ValueError, OSError):
@@ -319,26 +312,31 @@ def measure_xlsx(path: Path, settings: Settings) -> list[SheetExtent]:
                 f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
                 f"the workbook inflates to {declared // 2**20} MB, over the {limit // 2**20} MB limit",
             )
-        small = {info.filename: b"".join(_inflated(handle, info)) for info in infos
+        small = {info.filename: b"".join(inflated(handle, info)) for info in infos
                  if info.filename in (WORKBOOK, WORKBOOK_RELATIONS)}
-        listed = _sheets(small)
+        listed = listed_sheets(small)
         # Sheets are scanned where the workbook says they are, and everything under worksheets/ in any case: a
         # visible sheet whose part cannot be placed is taken to reach as far as the farthest one.
         wanted = {part for _, _, part in listed} | {i.filename for i in infos if i.filename.startswith(WORKSHEETS)}
         names = {part: name for name, visible, part in listed if visible}
-        extents = {}
+        extents, uncalculated = {}, {}
         for info in infos:
-            if info.filename in wanted:  # a name twice in the zip: keep the farther reach
+            if info.filename in wanted:  # a name twice in the zip: keep the farther reach, and every formula
                 name = names.get(info.filename)
                 check = partial(check_extent, name, settings=settings) if name else lambda rows, columns: None
-                rows, columns = _scan(_inflated(handle, info), check)
+                scanned = _scan(inflated(handle, info), check)
                 before = extents.get(info.filename, (0, 0))
-                extents[info.filename] = (max(rows, before[0]), max(columns, before[1]))
+                extents[info.filename] = (max(scanned.rows, before[0]), max(scanned.columns, before[1]))
+                found = uncalculated.setdefault(info.filename, {})
+                for column, (cells, first_row) in scanned.uncalculated.items():
+                    had = found.get(column, Uncalculated(0, first_row, column))
+                    found[column] = Uncalculated(had.cells + cells, min(had.first_row, first_row), column)
             elif info.filename not in small:
-                for _ in _inflated(handle, info):  # checked, not kept
+                for _ in inflated(handle, info):  # checked, not kept
                     pass
     farthest = (max((r for r, _ in extents.values()), default=0), max((c for _, c in extents.values()), default=0))
     for name, visible, part in listed:
         if visible and part not in extents:
             check_extent(name, *farthest, settings)
-    return [SheetExtent(name, visible, *extents.get(part, farthest)) for name, visible, part in listed]
+    return [SheetExtent(name, visible, *extents.get(part, farthest), uncalculated.get(part, {}))
+            for name, visible, part in listed]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -103,6 +103,8 @@ class Layout:
     (with a byte order mark, as Excel's "Unicode Text") | cp1258 (Windows' Vietnamese code page, tone marks as
     combining characters) | tcvn3 (one byte per character, as a legacy program writes TCVN3 text: needs
     encoding="tcvn3").
+    hidden_roster: the roster sheet hidden behind the cover sheet (which it implies), as a workbook whose roster
+    someone hid; .xlsx and .xls only.
     """
 
     fmt: str = "xlsx"
@@ -123,6 +125,7 @@ class Layout:
     unit_line: str = "label"
     csv_separator: str = ","
     text_encoding: str = "utf-8"
+    hidden_roster: bool = False
 
     def __post_init__(self) -> None:
         for name, allowed in LAYOUT_CHOICES.items():
@@ -266,17 +269,18 @@ def _text(layout: Layout):
 def _encoded(grid: Grid, layout: Layout) -> Grid:
     text = _text(layout)
     rows = [[text(v) if isinstance(v, str) else v for v in row] for row in grid.rows]
-    return Grid(rows, grid.merges, grid.bold, grid.widths)
+    return replace(grid, rows=rows)
 
 
 def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     """Write ``roster`` in ``layout`` to ``path`` and return ``path``.
 
-    A text file (.csv, .txt) holds one sheet, so a roster with training lines or a layout with a cover sheet cannot be
-    one (ValueError), as can't a person without gender in split Nam/Nữ columns.
+    A text file (.csv, .txt) holds one sheet, so a roster with training lines or a layout with a cover sheet (or a
+    hidden roster) cannot be one (ValueError), as can't a person without gender in split Nam/Nữ columns.
     """
-    sheets = [(ROSTER_SHEET, _roster_grid(roster, layout))]
-    if layout.cover_sheet:
+    grid = _roster_grid(roster, layout)
+    sheets = [(ROSTER_SHEET, replace(grid, hidden=layout.hidden_roster))]
+    if layout.cover_sheet or layout.hidden_roster:
         sheets.insert(0, (COVER_SHEET, _cover_grid()))
     if roster.training:
         sheets.append((TRAINING_SHEET, _training_grid(roster)))
@@ -299,6 +303,11 @@ def write_roster(path: Path, roster: Roster, layout: Layout) -> Path:
     return path
 
 
+# Not options the demo shows: a separator is free text, and a hidden roster is read only for want of a visible one
+# (tests/test_roster_sheets.py), not a form the province asks for.
+NOT_DEMO_OPTIONS = ("body_separator", "hidden_roster")
+
+
 def layout_options() -> dict[str, tuple]:
-    """Every value each Layout field can take (booleans both ways), for tests that check coverage."""
-    return {f.name: LAYOUT_CHOICES.get(f.name, (False, True)) for f in fields(Layout) if f.name != "body_separator"}
+    """Every value each Layout field the demo shows can take (booleans both ways), for tests that check coverage."""
+    return {f.name: LAYOUT_CHOICES.get(f.name, (False, True)) for f in fields(Layout) if f.name not in NOT_DEMO_OPTIONS}

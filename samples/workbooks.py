@@ -28,12 +28,14 @@ FIXED_TIME = (2020, 10, 20, 8, 0, 0)  # of every part of a hand-made package: th
 
 @dataclass
 class Grid:
-    """One sheet before it becomes a file: rows of cells, merged ranges (r1, c1, r2, c2), bold rows."""
+    """One sheet before it becomes a file: rows of cells, merged ranges (r1, c1, r2, c2), bold rows, and whether it
+    is hidden (a workbook's first sheet never is)."""
 
     rows: list[list[Cell]]
     merges: list[tuple[int, int, int, int]]
     bold: set[int]
     widths: list[int]
+    hidden: bool = False
 
 
 def covered_cells(grid: Grid) -> set[tuple[int, int]]:
@@ -73,6 +75,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Grid]], title: str, created: 
                         sheet.write_number(r, c, value, style)
                     else:
                         sheet.write_string(r, c, value, style)
+            if grid.hidden:
+                sheet.hide()
 
 
 def write_xls(path: Path, sheets: list[tuple[str, Grid]]) -> None:
@@ -91,6 +95,7 @@ def write_xls(path: Path, sheets: list[tuple[str, Grid]]) -> None:
             for c, value in enumerate(row):
                 if value is not None and (r, c) not in skip:
                     sheet.write(r, c, value, day if isinstance(value, date) else strong if r in grid.bold else plain)
+        sheet.visibility = int(grid.hidden)
     book.save(str(path))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import fastexcel
 import pytest
 
-from ingest import xlsx_package
+from ingest import xlsx_package, xlsx_parts
 from ingest.xlsx_package import column_letters
 from ingest.settings import load_settings
 
@@ -66,7 +66,7 @@ def calamine_shape(path: Path) -> tuple[int, int]:
 
 @pytest.fixture(params=[300, 4096], ids=["300-byte chunks", "4 KB chunks"])
 def small_chunks(request, monkeypatch):
-    monkeypatch.setattr(xlsx_package, "CHUNK", request.param)
+    monkeypatch.setattr(xlsx_parts, "CHUNK", request.param)
 
 
 def measured(path: Path) -> tuple[int, int]:
@@ -112,3 +112,52 @@ def test_cells_without_references_after_regular_chunks_count_on_from_the_last_on
     reached = measured(path)
     assert reached[0] >= 81 and reached[1] >= 6
     assert calamine_shape(path)[0] <= reached[0] and calamine_shape(path)[1] <= reached[1]
+
+
+# --- formula cells saved without their value ------------------------------------------------------------------
+
+def formula(row: int, column: int, ending: str, kind: str = "") -> str:
+    """A formula cell; ``ending`` is what follows the formula: a value, an empty one, or nothing."""
+    return f'<c r="{column_letters(column)}{row}"{kind}><f>ROW()*2</f>{ending}</c>'
+
+
+UNCALCULATED_FORMS = {  # column → a formula cell as some program writes it, and whether it lacks its value
+    1: (lambda row: formula(row, 1, "<v>12</v>"), False),  # calculated, as Excel saves it
+    2: (lambda row: formula(row, 2, ""), True),  # no value: never calculated
+    3: (lambda row: formula(row, 3, "<v></v>"), True),  # an empty value of a number
+    4: (lambda row: formula(row, 4, "<v/>"), True),
+    5: (lambda row: formula(row, 5, "<v></v>", ' t="str"'), False),  # the empty text a formula gave
+    6: (lambda row: f'<c r="F{row}"><f t="shared" si="0"/></c>', True),  # a shared formula's copy, never calculated
+    7: (lambda row: f'<c r="G{row}" t="str"><f>"a"</f><v>a</v></c>', False),
+}
+
+
+def formula_rows(rows: range) -> list[tuple[int, list[str]]]:
+    return [(r, [cell(r, 8)] + [write(r) for write, _ in UNCALCULATED_FORMS.values()]) for r in rows]
+
+
+def test_formula_cells_without_a_value_are_found_across_chunk_ends(small_chunks, tmp_path):
+    path = write_sheet(tmp_path / "formulas.xlsx", grid(3, 8) + formula_rows(range(4, 60)))
+    (extent,) = xlsx_package.measure_xlsx(path, SETTINGS)
+    assert {column: (found.cells, found.first_row) for column, found in extent.uncalculated.items()} == {
+        column: (56, 4) for column, (_, uncalculated) in UNCALCULATED_FORMS.items() if uncalculated}
+    # What calamine reads of them: nothing, where Excel would show the calculated value (and the empty text).
+    loaded = fastexcel.read_excel(path).load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    assert loaded.row(10)[:7] == ("12", None, None, None, "", None, "a")
+
+
+@pytest.mark.parametrize("x", ["x:", ""], ids=["prefixed tags", "cells without references"])
+def test_formula_cells_read_tag_by_tag_are_found_too(small_chunks, tmp_path, x):
+    rows = "".join(f'<{x}row r="{r}"><{x}c r="A{r}"><{x}f>ROW()</{x}f></{x}c><{x}c r="B{r}"><{x}f>ROW()</{x}f>'
+                   f'<{x}v>{r}</{x}v></{x}c><{x}c><{x}f>1</{x}f><{x}v></{x}v></{x}c></{x}row>' for r in range(1, 80))
+    sheet = (f'<?xml version="1.0"?><{x}worksheet xmlns{":x" if x else ""}="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><{x}sheetData>{rows}</{x}sheetData></{x}worksheet>')
+    path = write_sheet(tmp_path / "tagged.xlsx", [])
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    (extent,) = xlsx_package.measure_xlsx(path, SETTINGS)
+    assert extent.uncalculated == {1: (79, 1, 1), 3: (79, 1, 3)}  # the third cell has no reference: column C
