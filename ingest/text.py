@@ -19,8 +19,8 @@ import polars as pl
 
 from ingest.tcvn3 import (
     SHOWN_LETTERS,
+    NOT_TCVN3,
     TCVN3_CHAR,
-    UNICODE_ONLY,
     VIETNAMESE_LETTERS,
     VN1_CAPITALS,
     could_be_tcvn3,
@@ -128,7 +128,6 @@ _WORDS = f"^[ 0-9A-Za-z{VIETNAMESE_LETTERS}]*$"  # fold: only letters, digits an
 _SPACES = "[ \t\n\r\u00a0]+"
 _TIDY = f"^[ -~\t\n\r\u00a0{VIETNAMESE_LETTERS}\u0300-\u0303\u0306\u0309\u031b\u0323]*$"  # Vietnamese NFD
 _OLD_TONE_CANDIDATE = r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?:\W|$)"
-_UNICODE_ONLY = f"[{UNICODE_ONLY}]"
 _TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in VIETNAMESE_LETTERS} | {" ": ""}
 
 
@@ -162,7 +161,7 @@ def _as_text(series: pl.Series) -> pl.Series:
 
 def _not_tcvn3(series: pl.Series) -> pl.Series:
     """True where a cell of plain letters cannot be TCVN3: it has a letter TCVN3 does not show, or none it does."""
-    return series.str.contains(_UNICODE_ONLY) | ~series.str.contains(f"[{SHOWN_LETTERS}]")
+    return series.str.contains(NOT_TCVN3) | ~series.str.contains(f"[{SHOWN_LETTERS}]")
 
 
 def _reads_clean(series: pl.Series) -> pl.Series:

@@ -17,7 +17,8 @@ import pytest
 from ingest.header import find_roster_header
 from ingest.reference import LAYOUT_DIR, load_reference
 from ingest.settings import load_settings
-from ingest.tcvn3 import ABC, TONE_MARKS, decode_tcvn3, encode_tcvn3, looks_like_tcvn3, sheet_is_tcvn3
+from ingest.tcvn3 import ABC, decode_tcvn3, encode_tcvn3, looks_like_tcvn3, sheet_is_tcvn3
+from ingest.tcvn3.syllables import has_tone
 from ingest.text import clean_cells, clean_text, fold
 from ingest.workbook import Sheet
 from samples.iconv import converted_by_iconv, iconv_knows_tcvn5712
@@ -28,10 +29,6 @@ pytestmark = pytest.mark.skipif(not iconv_knows_tcvn5712(), reason="needs glibc 
 LETTERS = vietnamese_letters()
 CAPITALS = [c for c in LETTERS if c.isupper()]
 SMALL = [c for c in LETTERS if c.islower()]
-
-
-def _toned(letter: str) -> bool:
-    return any(mark in unicodedata.normalize("NFD", letter) for mark in TONE_MARKS)
 
 
 def _sheet_cleaned(text: str) -> str | None:
@@ -47,7 +44,7 @@ def test_iconv_writes_each_small_letter_as_abc_fonts_do(letter):
 def test_iconv_writes_the_60_capitals_with_tone_marks_outside_the_abc_characters():
     written = {c: converted_by_iconv(c) for c in CAPITALS}
     outside = {c for c, shown in written.items() if shown not in ABC}
-    assert outside == {c for c in CAPITALS if _toned(c)}
+    assert outside == {c for c in CAPITALS if has_tone(c)}
     assert all(len(shown) == 1 for shown in written.values())
 
 

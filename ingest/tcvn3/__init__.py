@@ -16,12 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.tcvn3.syllables import has_tone, spells_a_syllable
+
 TABLE = Path(__file__).parent / "tcvn3.csv"
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-
-
-def _has_tone(letter: str) -> bool:
-    return any(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", letter))
 
 
 def _read_table() -> list[tuple[int, str, str]]:
@@ -40,8 +37,8 @@ VIETNAMESE_LETTERS = "".join(sorted({u for _, _, u in _TCVN5712 if u.isalpha() a
 # capitals with the capitals-only font .VnTimeH, which draws the lowercase codes as capitals. glibc's table is VN1,
 # which also has the 60 capitals with tone marks, and converters (iconv -t TCVN5712-1) write them: on control bytes,
 # on 0x80-0x9F, which Excel shows as – “ ” … (punctuation in a typed cell), and on bytes shown as À Á Ù ÿ …
-ABC = {shown: u for byte, shown, u in _TCVN5712 if byte > 0xA0 and u.isalpha() and (u.islower() or not _has_tone(u))}
-VN1_CAPITALS = {shown: u for _, shown, u in _TCVN5712 if shown not in ABC and u.isupper() and _has_tone(u)}
+ABC = {shown: u for byte, shown, u in _TCVN5712 if byte > 0xA0 and u.isalpha() and (u.islower() or not has_tone(u))}
+VN1_CAPITALS = {shown: u for _, shown, u in _TCVN5712 if shown not in ABC and u.isupper() and has_tone(u)}
 DECODE = str.maketrans(ABC)
 DECODE_CAPITALS = str.maketrans({shown: u.upper() for shown, u in ABC.items()})
 _DECODE_WITH_VN1 = str.maketrans(ABC | VN1_CAPITALS)  # one pass: VN1's É (Š) must not become ABC's É (ẫ)
@@ -64,6 +61,9 @@ VN1_LETTERS = "".join(sorted(s for s in VN1_CAPITALS if s in VIETNAMESE_LETTERS)
 _VN1_CONTROLS = "".join(s for s in VN1_CAPITALS if unicodedata.category(s) == "Cc")
 _VN1_UNLIKE_UNICODE = "".join(s for s in VN1_CAPITALS if s not in VN1_LETTERS and (s.isalpha() or s in _VN1_CONTROLS))
 UNICODE_ONLY = "".join(c for c in VIETNAMESE_LETTERS if c not in SHOWN_LETTERS + VN1_LETTERS)  # ư, ạ …: not TCVN3
+# Text with a match is not TCVN3: a letter TCVN3 does not show, or a VN1 letter after a small one ("Hoàng": a capital
+# there spells nothing, so the à stays a Unicode letter).
+NOT_TCVN3 = f"[{UNICODE_ONLY}]|[a-z][{VN1_LETTERS}]"
 
 
 def _inside_a_word(capitals: str) -> str:
@@ -83,24 +83,8 @@ _CAPITAL_INSIDE_A_WORD = re.compile(_inside_a_word("".join(s for s, u in ABC.ite
 _ASCII_OR_ABC = re.compile(f"[\\x00-\\x7f{re.escape(''.join(ABC))}]+")
 _WORD = re.compile(f"[A-Za-z0-9{re.escape(''.join(ABC))}]+")  # digits too: "5µm" is not a word
 
-# Decoded words must spell Vietnamese syllables: onset, vowel group, final consonant, at most one tone mark. This
-# keeps foreign names (Müller, Muñoz) and symbols next to letters (5µm, ®) from being "decoded". Onsets are any
-# consonant cluster, for minority names like Mnông, Hrê, Xtiêng; consonants alone are abbreviations (Đ/c, HĐND).
-_CONSONANTS = "bcdđfghjklmnpqrstvwxz"
-_VOWEL_GROUPS = ("iêu yêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu ai ao au ay âu ây eo êu ia iê iu oa oă oe oi "
-                 "oo ôi ơi ua uă uâ uê ui uô uơ uy ưa ưi ươ ưu yê a ă â e ê i o ô ơ u ư y").split()
-_SYLLABLE = re.compile(f"(?:gi|qu|[{_CONSONANTS}]*)(?:{'|'.join(_VOWEL_GROUPS)})(?:ch|ng|nh|[ckmnpt])?"
-                       f"|[{_CONSONANTS}]+")
-_DROP_TONES = str.maketrans("", "", TONE_MARKS)
-
 _TWO_CAPITALS = re.compile("[A-Z].*[A-Z]", re.DOTALL)
 _LOWERCASE = re.compile("[a-z]")
-
-
-def _spells_a_syllable(word: str) -> bool:
-    bare = unicodedata.normalize("NFD", word.lower())
-    tones = sum(bare.count(mark) for mark in TONE_MARKS)
-    return tones <= 1 and _SYLLABLE.fullmatch(unicodedata.normalize("NFC", bare.translate(_DROP_TONES))) is not None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -116,7 +100,7 @@ def _capitals_spell(run: str) -> bool:
         return run in _VN1_CONTROLS
     if _VN1_CHAR.search(run, 1) and _SMALL.search(run):
         return False
-    return _spells_a_syllable(run.translate(_DECODE_WITH_VN1))
+    return spells_a_syllable(run.translate(_DECODE_WITH_VN1))
 
 
 def _capitals_are_evidence(run: str) -> bool:
@@ -153,10 +137,10 @@ def _tcvn3_token(token: str) -> tuple[bool, bool]:
         return False, False
     possible = True
     for word in filter(ABC_CHAR.search, _WORD.findall(read)):
-        possible &= _spells_a_syllable(word.translate(DECODE)) and not _CAPITAL_INSIDE_A_WORD.search(word)
+        possible &= spells_a_syllable(word.translate(DECODE)) and not _CAPITAL_INSIDE_A_WORD.search(word)
     # Evidence from the characters as the cell shows them: À read as Ắ (¾) must not count as a marker.
     for word in filter(ABC_CHAR.search, _WORD.findall(token)):
-        marked |= len(word) > 1 and (_MARKER.search(word) is not None or not _spells_a_syllable(word))
+        marked |= len(word) > 1 and (_MARKER.search(word) is not None or not spells_a_syllable(word))
     return possible, marked
 
 
@@ -218,6 +202,8 @@ def decode_tcvn3(text: str) -> str:
     A cell whose ASCII letters (two or more) are all capitals was typed in .VnTimeH, so its letters are capitals.
     """
     capitals = typed_in_capitals(text)
+    if _VN1_CHAR.search(text) is None:
+        return unicodedata.normalize("NFC", text.translate(DECODE_CAPITALS if capitals else DECODE))
 
     def decoded(piece: str) -> str:
         return _RUN.sub(lambda run: _decoded_run(run[0], capitals), piece)
@@ -261,7 +247,7 @@ def sheet_is_tcvn3(cells: pl.DataFrame) -> bool:
         return False
     distinct = pl.concat(columns).drop_nulls().unique()
     distinct = distinct.filter(~distinct.str.contains(r"^[\x00-\x7f]*$"))
-    surely_unicode = distinct.str.contains(f"[{UNICODE_ONLY}]|[\u0300-\u036f]")
+    surely_unicode = distinct.str.contains(f"{NOT_TCVN3}|[\u0300-\u036f]")
     unicode = int(surely_unicode.sum())
 
     def decided(sure: int) -> bool:
