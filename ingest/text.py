@@ -25,6 +25,7 @@ from ingest.tcvn3 import (
     VN1_CAPITALS,
     could_be_tcvn3,
     decode_tcvn3,
+    without_stray_controls,
     words_are_tcvn3,
 )
 
@@ -92,7 +93,9 @@ def clean_text(value: object) -> str | None:
     capital_controls = False
     if not text.isprintable():
         text = _INVISIBLE_BUT_CAPITALS.sub("", text)
-        capital_controls = _CAPITAL_CONTROL.search(text) is not None
+        if _CAPITAL_CONTROL.search(text):
+            text = without_stray_controls(text)
+            capital_controls = _CAPITAL_CONTROL.search(text) is not None
     if text.isascii() and not capital_controls:
         return " ".join(text.split()) or None
     words = list(map(_clean_word, text.split()))

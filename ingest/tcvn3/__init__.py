@@ -75,6 +75,7 @@ ABC_CHAR = re.compile(f"[{re.escape(''.join(ABC))}]")
 # A character that, in text which is otherwise ASCII or TCVN3, says the text may be TCVN3.
 TCVN3_CHAR = re.compile(f"[{re.escape(''.join(ABC) + ''.join(s for s in VN1_CAPITALS if s not in VN1_LETTERS))}]")
 _VN1_CHAR = re.compile(f"[{re.escape(''.join(VN1_CAPITALS))}]")
+_VN1_CONTROL = re.compile(f"[{_VN1_CONTROLS}]")
 _RUN = re.compile(f"[A-Za-z0-9{re.escape(''.join(ABC) + ''.join(VN1_CAPITALS))}]+")  # a word with VN1's capitals
 _SMALL = re.compile(f"[a-z{re.escape(''.join(s for s, u in ABC.items() if u.islower()))}]")
 # A TCVN3 capital (Ă Â Ê Ô Ơ Ư Đ) inside a word spells nothing; decoding it would give "tÊn", which reads as TCVN3
@@ -163,6 +164,15 @@ def looks_like_tcvn3(text: str) -> bool:
     (Số TT) stays as it is: "sè" is Vietnamese too, and "HÀ GIANG" stays: À is a letter, though a converter's Ắ.
     """
     return TCVN3_CHAR.search(text) is not None and words_are_tcvn3(text.split())
+
+
+def without_stray_controls(text: str) -> str:
+    """``text`` without the control characters VN1 puts capitals on where they spell none ("Hoµng" + 0x01): junk,
+    like every other control character, while 0x16 as a word ("Như Ý") is kept for ``decode_tcvn3``."""
+    def kept(run: re.Match) -> str:
+        return run[0] if not _VN1_CONTROL.search(run[0]) or _capitals_spell(run[0]) else _VN1_CONTROL.sub("", run[0])
+
+    return _RUN.sub(kept, text)
 
 
 def could_be_tcvn3(cells: pl.Series) -> pl.Series:
