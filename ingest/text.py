@@ -102,12 +102,13 @@ def clean_text(value: object) -> str | None:
     text = " ".join(words)
     if TCVN3_CHAR.search(text) and words_are_tcvn3(words):  # looks_like_tcvn3, without splitting again
         text = decode_tcvn3(text)
-        return " ".join(map(_clean_word, (_INVISIBLE.sub("", text) if capital_controls else text).split())) or None
-    if capital_controls:
-        text = " ".join(map(_clean_word, _INVISIBLE.sub("", text).split()))
-    if _SOFT_HYPHEN in text:
-        text = " ".join(map(_clean_word, text.replace(_SOFT_HYPHEN, "").split()))
-    return text or None
+    elif capital_controls or _SOFT_HYPHEN in text:  # in Unicode text, both are invisible
+        text = text.replace(_SOFT_HYPHEN, "")
+    else:
+        return text or None
+    # Words change once decoded, or once an invisible character inside them is gone; a control character still
+    # there was no capital.
+    return " ".join(map(_clean_word, _INVISIBLE.sub("", text).split())) or None
 
 
 def fold(value: object) -> str:
