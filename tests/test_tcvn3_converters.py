@@ -67,7 +67,11 @@ def test_small_letter_inside_a_word_is_decoded(letter):
     assert decode_tcvn3(converted_by_iconv(f"Xu{letter}n")) == f"Xu{letter}n"
 
 
-@pytest.mark.parametrize("letter", [c for c in CAPITALS if unicodedata.category(converted_by_iconv(c)) == "Cc"])
+ON_CONTROL_BYTES = [c for c in CAPITALS  # 0x01-0x17 and the five bytes cp1252 leaves undefined
+                    if iconv_knows_tcvn5712() and unicodedata.category(converted_by_iconv(c)) == "Cc"]
+
+
+@pytest.mark.parametrize("letter", ON_CONTROL_BYTES)
 def test_capital_on_a_control_byte_is_a_word_of_its_own_too(letter):
     # a control character is never text; cleaning would otherwise remove it as invisible ("Như Ý" → "Như")
     assert clean_text(converted_by_iconv(f"Như {letter}")) == f"Như {letter}"
@@ -106,8 +110,9 @@ def test_a_sheet_converted_by_iconv_is_tcvn3_though_some_capitals_show_as_unicod
 
 def test_header_in_capitals_converted_by_iconv_is_found():
     header = ["STT", "HỌ VÀ TÊN", "NGÀY, THÁNG, NĂM SINH", "GIỚI TÍNH", "DÂN TỘC", "ĐỐI TƯỢNG", "GHI CHÚ"]
-    rows = [[converted_by_iconv(h) for h in header], ["1", "Lß ThÞ ƒnh", "1980", "N\x06", "Th¸i", "žy viªn BCH", None]]
-    cells = pl.DataFrame({f"c{j}": [row[j] for row in rows] for j in range(len(header))})
+    person = ["1", "Lò Thị Ánh", "1980", "NỮ", "Thái", "Ủy viên BCH", "-"]
+    cells = pl.DataFrame({f"c{j}": [converted_by_iconv(h), converted_by_iconv(v)] for j, (h, v) in
+                          enumerate(zip(header, person))})
     found = find_roster_header([Sheet("Danh sách", cells)], load_reference(load_settings(env={}).seeds))
     assert found.columns == {"row_number": "c0", "full_name": "c1", "birth": "c2", "gender": "c3",
                              "ethnicity": "c4", "body": "c5", "note": "c6"}

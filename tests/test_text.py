@@ -157,6 +157,10 @@ def test_control_byte_in_tcvn3_cell_is_junk_not_a_capital():
     assert clean_text("Hoµng\x01 ThÞ") == "Hoàng Thị"
 
 
+def test_control_byte_inside_a_tcvn3_word_is_junk_too():
+    assert clean_text("§\x01¹i häc") == "Đại học"  # "ĐÚại" spells nothing, so 0x01 is no capital here
+
+
 def test_tcvn3_minority_names_are_recognised():
     names = ["Mnông", "Xtiêng", "Hrê", "Đắk Lắk", "Krông Búk", "Nùng Phàn Slình", "Ê Đê", "Khơ-mú", "H'Mông"]
     assert [clean_text(encode_tcvn3(name)) for name in names] == names
