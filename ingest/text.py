@@ -18,15 +18,14 @@ from itertools import chain
 import polars as pl
 
 from ingest.tcvn3 import (
-    ABC,
-    ABC_CHAR,
-    DECODE,
-    DECODE_CAPITALS,
     SHOWN_LETTERS,
-    UNICODE_ONLY,
+    NOT_TCVN3,
+    TCVN3_CHAR,
     VIETNAMESE_LETTERS,
+    VN1_CAPITALS,
+    could_be_tcvn3,
     decode_tcvn3,
-    typed_in_capitals,
+    without_stray_controls,
     words_are_tcvn3,
 )
 
@@ -58,7 +57,12 @@ def _character_class(characters: str) -> str:
     return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in runs) + "]"
 
 
-_INVISIBLE = re.compile(_character_class(_invisible_characters()))
+_INVISIBLE_CHARACTERS = _invisible_characters()
+_INVISIBLE = re.compile(_character_class(_INVISIBLE_CHARACTERS))
+# Converters write some TCVN3 capitals on control characters (Ý is 0x16): they stay until TCVN3 is decided.
+_CAPITAL_CONTROLS = "".join(c for c in VN1_CAPITALS if unicodedata.category(c) == "Cc")
+_INVISIBLE_BUT_CAPITALS = re.compile(_character_class("".join(set(_INVISIBLE_CHARACTERS) - set(_CAPITAL_CONTROLS))))
+_CAPITAL_CONTROL = re.compile(f"[{_CAPITAL_CONTROLS}]")
 _NOT_KEY = re.compile("[^a-z0-9]+")
 
 
@@ -74,11 +78,6 @@ def _clean_word(word: str) -> str:
     return _OLD_TONE.sub(_new_style_tone, unicodedata.normalize("NFC", word))
 
 
-@lru_cache(maxsize=1 << 16)
-def _clean_tcvn3_word(word: str, capitals: bool) -> str:
-    return _clean_word(word.translate(DECODE_CAPITALS if capitals else DECODE))
-
-
 def clean_text(value: object) -> str | None:
     """A cell value → clean NFC text, or None for None, NaN and cells with nothing visible.
 
@@ -86,23 +85,30 @@ def clean_text(value: object) -> str | None:
     removed; any whitespace, including non-breaking spaces and line breaks, separates words by one space, with none
     at the ends; each word is NFC with tone marks placed as current spelling places them (hoà → hòa, Uỷ → Ủy).
     Then TCVN3 is detected in that text and decoded; soft hyphens are removed only from text that is not TCVN3, as
-    TCVN3's ư is 0xAD, the soft hyphen.
+    TCVN3's ư is 0xAD, the soft hyphen, and so are the control characters converters write TCVN3 capitals on.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     text = value if isinstance(value, str) else str(value)
+    capital_controls = False
     if not text.isprintable():
-        text = _INVISIBLE.sub("", text)
-    if text.isascii():
+        text = _INVISIBLE_BUT_CAPITALS.sub("", text)
+        if _CAPITAL_CONTROL.search(text):
+            text = without_stray_controls(text)
+            capital_controls = _CAPITAL_CONTROL.search(text) is not None
+    if text.isascii() and not capital_controls:
         return " ".join(text.split()) or None
     words = list(map(_clean_word, text.split()))
     text = " ".join(words)
-    if ABC_CHAR.search(text) and words_are_tcvn3(words):  # looks_like_tcvn3, without splitting again
-        capitals = typed_in_capitals(text)
-        return " ".join([_clean_tcvn3_word(word, capitals) for word in words])
-    if _SOFT_HYPHEN in text:
-        text = " ".join(map(_clean_word, text.replace(_SOFT_HYPHEN, "").split()))
-    return text or None
+    if TCVN3_CHAR.search(text) and words_are_tcvn3(words):  # looks_like_tcvn3, without splitting again
+        text = decode_tcvn3(text)
+    elif capital_controls or _SOFT_HYPHEN in text:  # in Unicode text, both are invisible
+        text = text.replace(_SOFT_HYPHEN, "")
+    else:
+        return text or None
+    # Words change once decoded, or once an invisible character inside them is gone; a control character still
+    # there was no capital.
+    return " ".join(map(_clean_word, _INVISIBLE.sub("", text).split())) or None
 
 
 def fold(value: object) -> str:
@@ -126,7 +132,6 @@ _WORDS = f"^[ 0-9A-Za-z{VIETNAMESE_LETTERS}]*$"  # fold: only letters, digits an
 _SPACES = "[ \t\n\r\u00a0]+"
 _TIDY = f"^[ -~\t\n\r\u00a0{VIETNAMESE_LETTERS}\u0300-\u0303\u0306\u0309\u031b\u0323]*$"  # Vietnamese NFD
 _OLD_TONE_CANDIDATE = r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?:\W|$)"
-_UNICODE_ONLY = f"[{UNICODE_ONLY}]"
 _TO_BASE = {c: unicodedata.normalize("NFD", c.lower())[0].replace("đ", "d") for c in VIETNAMESE_LETTERS} | {" ": ""}
 
 
@@ -160,7 +165,7 @@ def _as_text(series: pl.Series) -> pl.Series:
 
 def _not_tcvn3(series: pl.Series) -> pl.Series:
     """True where a cell of plain letters cannot be TCVN3: it has a letter TCVN3 does not show, or none it does."""
-    return series.str.contains(_UNICODE_ONLY) | ~series.str.contains(f"[{SHOWN_LETTERS}]")
+    return series.str.contains(NOT_TCVN3) | ~series.str.contains(f"[{SHOWN_LETTERS}]")
 
 
 def _reads_clean(series: pl.Series) -> pl.Series:
@@ -206,9 +211,7 @@ def fold_series(series: pl.Series) -> pl.Series:
 
 def _clean_distinct(distinct: pl.Series, tcvn3: bool) -> pl.Series:
     if tcvn3:
-        abc = re.escape("".join(ABC))
-        could_be = distinct.str.contains(f"^[\\x00-\\x7f{abc}]*$") & distinct.str.contains(f"[{abc}]")
-        rows = could_be.fill_null(False).arg_true()
+        rows = could_be_tcvn3(distinct).fill_null(False).arg_true()
         decoded = map_distinct(distinct.gather(rows), decode_tcvn3)
         distinct = distinct.clone().scatter(rows, decoded)
     return clean_text_series(distinct)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import unicodedata
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from ingest.tcvn3 import TABLE, decode_tcvn3, encode_tcvn3, looks_like_tcvn3
 from ingest.text import clean_text, clean_text_series, fold, fold_series
+from samples.iconv import iconv_knows_tcvn5712
 
 NFC_NAMES = ["Hoàng Thị Yến", "Nguyễn Văn Đức", "Đại học", "Trường", "Lò Thị Hương", "Ủy viên BCH", "Lê Tú",
              "Bè Ý", "LÊ THÁI", "Tôi"]
@@ -34,7 +34,7 @@ TCVN3_NAMES = {  # as Excel shows a .VnTime cell → what the clerk typed
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
-def _vietnamese_letters() -> list[str]:
+def vietnamese_letters() -> list[str]:
     """Every lowercase Vietnamese letter with a diacritic (67) and its capital, built from vowels × tone marks."""
     tones = ["", *TONE_MARKS]
     lower = {unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in tones} - set("aeiouy")
@@ -46,12 +46,6 @@ def _iconv_tcvn5712(byte: int) -> str:
     result = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=bytes([byte]), capture_output=True,
                             check=True)
     return result.stdout.decode("utf-8")
-
-
-def _glibc_knows_tcvn5712() -> bool:
-    if shutil.which("iconv") is None:
-        return False
-    return "TCVN5712-1" in subprocess.run(["iconv", "-l"], capture_output=True, text=True).stdout
 
 
 def _table_rows() -> list[tuple[int, str, str]]:
@@ -72,17 +66,17 @@ def test_table_shows_bytes_as_windows_1252():
     assert shown[0x81] == "\x81"  # undefined in cp1252: the same Latin-1 code point
 
 
-@pytest.mark.skipif(not _glibc_knows_tcvn5712(), reason="needs glibc iconv with TCVN5712-1")
+@pytest.mark.skipif(not iconv_knows_tcvn5712(), reason="needs glibc iconv with TCVN5712-1")
 @pytest.mark.parametrize("byte", [0x01, 0x41, 0x80, 0x96, 0xA0, 0xA7, 0xAD, 0xAE, 0xB3, 0xB5, 0xD5, 0xF7, 0xFF])
 def test_table_matches_iconv(byte):
     assert _table_rows()[byte][2] == unicodedata.normalize("NFC", _iconv_tcvn5712(byte))
 
 
 def test_there_are_134_vietnamese_letters_with_diacritics():
-    assert len(set(_vietnamese_letters())) == 134
+    assert len(set(vietnamese_letters())) == 134
 
 
-@pytest.mark.parametrize("letter", _vietnamese_letters())
+@pytest.mark.parametrize("letter", vietnamese_letters())
 def test_every_letter_survives_encode_decode(letter):
     toned_capital = letter.isupper() and any(mark in unicodedata.normalize("NFD", letter) for mark in TONE_MARKS)
     # ABC fonts have no capitals with tone marks: .VnTimeH drew them from the lowercase code
@@ -159,8 +153,12 @@ def test_unicode_soft_hyphen_is_removed():
 
 
 def test_control_byte_in_tcvn3_cell_is_junk_not_a_capital():
-    # glibc reads 0x01 as "Ú"; ABC fonts never used it
+    # glibc reads 0x01 as "Ú", a capital converters write; after "Hoàng" it spells nothing ("Hoàngú")
     assert clean_text("Hoµng\x01 ThÞ") == "Hoàng Thị"
+
+
+def test_control_byte_inside_a_tcvn3_word_is_junk_too():
+    assert clean_text("§\x01¹i häc") == "Đại học"  # "ĐÚại" spells nothing, so 0x01 is no capital here
 
 
 def test_tcvn3_minority_names_are_recognised():
@@ -253,7 +251,8 @@ def test_non_text_column_is_refused():
 
 VIETNAMESE_ALPHABET = st.sampled_from(list(
     " -~àáạảãăắằặẳẵâấầậẩẫđèéẹẻẽêếềệểễìíịỉĩòóọỏõôốồộổỗơớờợởỡùúụủũưứừựửữỳýỵỷỹÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐƠƯoOuUqh"
-    "µ¸¶·¹¨»¾¼½ÆÇËÒÓÔÕÞß¬©ª«®§¡¢£¤¥¦\u00ad\u00a0\u200b\u202e\ufeff\u0300\u0309\t\n–“”"))
+    "µ¸¶·¹¨»¾¼½ÆÇËÒÓÔÕÞß¬©ª«®§¡¢£¤¥¦\u00ad\u00a0\u200b\u202e\ufeff\u0300\u0309\t\n–“”"
+    "žŒÿà’‘…—\x01\x16\x81\x90"))  # VN1's capitals, as converters write them
 
 
 @settings(max_examples=300, deadline=None)
