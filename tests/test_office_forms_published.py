@@ -39,6 +39,8 @@ FORMS: dict[str, Writer] = {
     "ods": _layout(Layout(fmt="ods")),
     "xlsm": _layout(Layout(fmt="xlsm")),
     "xlsb": _layout(Layout(fmt="xlsb")),
+    "hidden_roster_sheet": _layout(Layout(hidden_roster=True)),
+    "csv_tcvn3_converted_by_iconv": _layout(Layout(fmt="csv", encoding="tcvn3_iconv", text_encoding="tcvn3")),
 }
 # The canonical form for Cao Lộc, then each other form for the next district of the seed.
 DISTRICTS = [CANONICAL_UNIT] + [u.code for u in units("district") if u.code != CANONICAL_UNIT]
