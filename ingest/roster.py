@@ -25,6 +25,7 @@ from ingest import values
 from ingest.header import Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference, Vocabulary
+from ingest.suggestions import SheetContext, born_between, feedback_columns, header_text, over_limit, shown
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, fold_series, map_distinct
 
@@ -35,6 +36,27 @@ TEXT_ROLES = HEADER_ROLES + BIRTH_PAIR
 ROSTER = "roster"  # which roster of the batch a row comes from
 COLUMN_NUMBER = r"^\(?\d{1,3}\)?$"
 MIN_AGE, MAX_AGE = 18, 80
+# Why a row is rejected, in the order the rules are checked (a row gets the first that applies), and the role whose
+# cell each rule judges, which the clerk's feedback shows (value_too_long: the cell over its limit).
+RULES = [
+    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
+    # not that the cut remains of it are an unknown ethnicity or a bad date.
+    ("value_too_long", None, pl.col(TOO_LONG)),
+    ("missing_name", "full_name", pl.col("full_name").is_null()),
+    ("bad_birth_date", "birth", pl.col("birth_year").is_null()),
+    ("age_out_of_range", "birth", ~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)),
+    ("missing_gender", "gender", pl.col("gender_code").is_null()),
+    ("ambiguous_ethnicity_code", "ethnicity",
+     pl.col("ethnic_code").is_null() & pl.col("ethnicity").str.contains(r"^\d+$")),
+    ("unknown_ethnicity", "ethnicity", pl.col("ethnic_code").is_null()),
+    ("missing_body", "body", pl.col("body_code").is_null()),
+    ("unknown_body", "body", pl.col("body_unknown")),
+    ("bad_term", "term", pl.col("term").is_not_null() & pl.col("term_code").is_null()),
+    ("unknown_education", "education", pl.col("education").is_not_null() & pl.col("education_code").is_null()),
+    ("unknown_political_theory", "political_theory",
+     pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null()),
+]
+JUDGED = {code: role for code, role, _ in RULES if role} | {"duplicate_membership": "body"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +72,7 @@ class Roster:
 @dataclass(frozen=True)
 class CleanRoster:
     memberships: pl.DataFrame
-    rejected: pl.DataFrame  # source_row, full_name, reason_code, message
+    rejected: pl.DataFrame  # source_row, full_name, reason_code, message, and ingest.suggestions.FEEDBACK_COLUMNS
     rows_total: int
 
 
@@ -92,10 +114,14 @@ def _row_kind(folded: pl.Series, markers: dict[str, str]) -> pl.Series:
     return folded.to_frame("lead").select(pl.coalesce(starts)).to_series()
 
 
+def _limits(reference: Reference) -> dict[str, int]:
+    return {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
+
+
 def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     """Clean text of each role of every roster, each cell bounded (``ingest.limits``), without the rows that are not
     people."""
-    limits = {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
+    limits = _limits(reference)
     frames = [_role_cells(i, roster, limits) for i, roster in enumerate(rosters)]
     tcvn3 = [sheet_is_tcvn3(roster.header.sheet.cells) for roster in rosters]
     groups = [_cleaned(pl.concat([f for f, t in zip(frames, tcvn3) if t == flag]), flag)
@@ -141,7 +167,8 @@ def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
         for name, vocabulary in vocabularies.items()
     ).alias("body_code"))
     return tokens.group_by(ROSTER, "source_row", maintain_order=True).agg(
-        pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown")
+        pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown"),
+        pl.col("token").filter(pl.col("body_code").is_null()).first().alias("unknown_body"),
     )
 
 
@@ -185,6 +212,39 @@ def _birth_and_gender(people: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _context(roster: Roster, reference: Reference) -> SheetContext:
+    """What the feedback explains a roster's rejected rows with: its headers as written (the Nam | Nữ columns of the
+    split form under their merged heading, "Ngày, tháng, năm sinh – Nữ"), its lists, the ages of its as-of date."""
+    header = roster.header
+    headers = {role: header_text(header, column) for role, column in header.columns.items()}
+    if header.birth_male is not None:
+        top = header_text(header, header.birth_male) or header_text(header, header.birth_female)
+        below = [header_text(header, c, header.row + 1) for c in (header.birth_male, header.birth_female)]
+        headers |= {role: " – ".join(filter(None, (top, sub))) for role, sub in zip(BIRTH_PAIR, below)}
+        headers["birth"] = headers["gender"] = " – ".join(filter(None, (top, " | ".join(filter(None, below)))))
+    lists = {"unknown_ethnicity": reference.ethnic_groups, "unknown_body": roster.bodies,
+             "unknown_education": reference.education_levels,
+             "unknown_political_theory": reference.political_theory_levels}
+    return SheetContext(headers, lists, born_between(roster.as_of, MIN_AGE, MAX_AGE))
+
+
+def _judged(limits: dict[str, int]) -> list[pl.Expr]:
+    """What each rejected row's reason judged: the role of the cell, its text and the text the reason's list did not
+    know (one part of a cell of several bodies). In the split form, the birth date is whichever of Nam | Nữ is
+    filled, and a missing gender shows both."""
+    reason = pl.col("reason_code")
+    role = pl.when(reason == "value_too_long").then(over_limit(limits)).otherwise(
+        reason.replace_strict(JUDGED, default=None, return_dtype=pl.String))
+    split, male, female = pl.col("split_birth"), pl.col("birth_male"), pl.col("birth_female")
+    birth = split & (role == "birth")
+    role = (pl.when(birth & male.is_not_null()).then(pl.lit("birth_male"))
+            .when(birth & female.is_not_null()).then(pl.lit("birth_female")).otherwise(role))
+    value = pl.when(split & (role == "gender")).then(pl.concat_str(male, female, separator=" | ", ignore_nulls=True))
+    value = value.otherwise(pl.coalesce(pl.when(role == r).then(pl.col(r)) for r in TEXT_ROLES))
+    return [role.alias("role"), shown(value).alias("value"),
+            pl.when(reason == "unknown_body").then(pl.col("unknown_body")).otherwise(value).alias("looked_up")]
+
+
 def _per_roster(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
     parts = frame.partition_by(ROSTER, as_dict=True, include_key=False, maintain_order=True)
     empty = frame.drop(ROSTER).clear()
@@ -203,25 +263,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         education_code=_lookup(people["education"], reference.education_levels, prefix=True),
         political_theory_code=_lookup(people["political_theory"], reference.political_theory_levels, prefix=True),
     ).join(_bodies(people, rosters), on=[ROSTER, "source_row"], how="left", maintain_order="left")
-    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
-    # not that the cut remains of it are an unknown ethnicity or a bad date.
-    reason = (
-        pl.when(pl.col(TOO_LONG)).then(pl.lit("value_too_long"))
-        .when(pl.col("full_name").is_null()).then(pl.lit("missing_name"))
-        .when(pl.col("birth_year").is_null()).then(pl.lit("bad_birth_date"))
-        .when(~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)).then(pl.lit("age_out_of_range"))
-        .when(pl.col("gender_code").is_null()).then(pl.lit("missing_gender"))
-        .when(pl.col("ethnic_code").is_null() & pl.col("ethnicity").str.contains(r"^\d+$"))
-        .then(pl.lit("ambiguous_ethnicity_code"))
-        .when(pl.col("ethnic_code").is_null()).then(pl.lit("unknown_ethnicity"))
-        .when(pl.col("body_code").is_null()).then(pl.lit("missing_body"))
-        .when(pl.col("body_unknown")).then(pl.lit("unknown_body"))
-        .when(pl.col("term").is_not_null() & pl.col("term_code").is_null()).then(pl.lit("bad_term"))
-        .when(pl.col("education").is_not_null() & pl.col("education_code").is_null())
-        .then(pl.lit("unknown_education"))
-        .when(pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null())
-        .then(pl.lit("unknown_political_theory"))
-    )
+    reason = pl.coalesce(pl.when(applies).then(pl.lit(code)) for code, _, applies in RULES)
     people = people.with_columns(reason.alias("reason_code"))
     accepted = people.filter(pl.col("reason_code").is_null())
     # The name keeps its diacritics (Hùng and Hưng are two people); case and spacing are already normalised away.
@@ -240,15 +282,18 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         memberships.select(ROSTER, "source_row").unique(), on=[ROSTER, "source_row"], how="anti", maintain_order="left"
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
     rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(ROSTER, "source_row")
+    rejected = rejected.with_columns(*_judged(_limits(reference)), pl.col(ROSTER).alias("sheet"))
+    explained = feedback_columns(rejected, [_context(r, reference) for r in rosters], reference.reasons,
+                                 _limits(reference))
     memberships = memberships.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "person_key", "full_name", "birth_date", "birth_year",
         "age_years", pl.col("gender_code").alias("gender"), "ethnic_code", "body_code",
         pl.col("term_code").alias("term"), "education_code", "political_theory_code", "position", "organisation",
     )
-    rejected = rejected.select(
+    rejected = pl.concat([rejected.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "full_name", "reason_code",
         pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
-    )
+    ), explained], how="horizontal")
     totals = dict(people.group_by(ROSTER).len().iter_rows())
     return [
         CleanRoster(memberships=kept, rejected=refused, rows_total=totals.get(i, 0))

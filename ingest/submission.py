@@ -22,7 +22,7 @@ from ingest.header import (
 from ingest.reference import Reference
 from ingest.roster import CleanRoster, Roster, clean_rosters
 from ingest.settings import Settings
-from ingest.title import Identity, identify
+from ingest.title import Identity, identify, sender
 from ingest.training import clean_training
 from ingest.workbook import Sheet, read_sheets
 
@@ -35,7 +35,7 @@ class ParsedSubmission:
     identity: Identity
     memberships: pl.DataFrame
     training: pl.DataFrame
-    rejected: pl.DataFrame  # with sheet_name and full_name: the clerk's feedback needs both
+    rejected: pl.DataFrame  # with sheet_name, full_name and what the clerk's feedback shows (ingest.suggestions)
     rows_total: int
 
     @property
@@ -82,11 +82,11 @@ def _open(path: Path, file_name: str, reference: Reference, settings: Settings) 
         header = find_roster_header(sheets, reference)
     except SubmissionError as error:
         # A file named <code>_<date> still belongs to its unit: the clerk gets feedback even if it is unreadable.
-        return Refused.of(error, _identity_from_file_name(file_name, reference))
+        return Refused.of(error, sender(error, file_name, reference))
     try:
         identity = identify(header, file_name, reference)
     except SubmissionError as error:
-        return Refused.of(error)
+        return Refused.of(error, sender(error, file_name, reference))
     try:
         require_roster_columns(header)
     except SubmissionError as error:
