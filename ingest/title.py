@@ -148,12 +148,11 @@ def identify(header: Header | None, file_name: str, reference: Reference) -> Ide
 
 
 def sender(error: SubmissionError, file_name: str, reference: Reference) -> Identity | None:
-    """Who sent a file refused as a whole, so that its clerk gets feedback: the unit and as-of date the refusal
-    still names (``error.identity``), else those its file name ``<code>_<yyyy-mm-dd>`` names, even a unit that does
-    not exist on that date or a date still to come; None when neither names one unit."""
-    if error.identity is not None:
-        return error.identity
+    """Who sent a file refused as a whole, so that its clerk gets feedback: the unit and as-of date its file name
+    ``<code>_<yyyy-mm-dd>`` names, if that unit exists on that date (a commune's clerk who kept the former district's
+    title block); else the ones the refusal still names (``error.identity``: a unit that does not exist on that date,
+    a date still to come), else the file name's, even so; None when neither names one unit."""
     try:
         return identify(None, file_name, reference)
     except SubmissionError as refused:
-        return refused.identity
+        return error.identity or refused.identity
