@@ -3,8 +3,9 @@
 This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
 tests. Receiving archives every file (``ingest.receive``); each archived file is parsed once per parser version
 (``ingest.parsing`` writes its lake rows, feedback and record); the statuses of each unit's files are then decided
-from the records (``ingest.status``), and the unit's submissions table and clerk feedback written. Not here: reading
-a spreadsheet (``ingest.submission``) or anything of dbt's.
+from the records (``ingest.status``), and the unit's submissions table and clerk feedback written (the feedback of
+refused files whose sender is not known under feedback/unidentified/). Not here: reading a spreadsheet
+(``ingest.submission``), what a feedback workbook holds (``ingest.feedback``) or anything of dbt's.
 """
 
 from __future__ import annotations
