@@ -25,7 +25,7 @@ from ingest import values
 from ingest.header import Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference, Vocabulary
-from ingest.suggestions import SheetContext, born_between, feedback_columns, header_text, over_limit, shown
+from ingest.suggestions import SheetContext, born_between, feedback_columns, header_text, judged_role, shown
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, fold_series, map_distinct
 
@@ -56,6 +56,7 @@ RULES = [
     ("unknown_political_theory", "political_theory",
      pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null()),
 ]
+# A person's second listing in a body is found across rows, not by a rule of one row: its body cell is shown.
 JUDGED = {code: role for code, role, _ in RULES if role} | {"duplicate_membership": "body"}
 
 
@@ -168,7 +169,7 @@ def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
     ).alias("body_code"))
     return tokens.group_by(ROSTER, "source_row", maintain_order=True).agg(
         pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown"),
-        pl.col("token").filter(pl.col("body_code").is_null()).first().alias("unknown_body"),
+        pl.col("token").filter(pl.col("body_code").is_null()).first().alias("unknown_token"),
     )
 
 
@@ -232,9 +233,7 @@ def _judged(limits: dict[str, int]) -> list[pl.Expr]:
     """What each rejected row's reason judged: the role of the cell, its text and the text the reason's list did not
     know (one part of a cell of several bodies). In the split form, the birth date is whichever of Nam | Nữ is
     filled, and a missing gender shows both."""
-    reason = pl.col("reason_code")
-    role = pl.when(reason == "value_too_long").then(over_limit(limits)).otherwise(
-        reason.replace_strict(JUDGED, default=None, return_dtype=pl.String))
+    reason, role = pl.col("reason_code"), judged_role(JUDGED, limits)
     split, male, female = pl.col("split_birth"), pl.col("birth_male"), pl.col("birth_female")
     birth = split & (role == "birth")
     role = (pl.when(birth & male.is_not_null()).then(pl.lit("birth_male"))
@@ -242,7 +241,7 @@ def _judged(limits: dict[str, int]) -> list[pl.Expr]:
     value = pl.when(split & (role == "gender")).then(pl.concat_str(male, female, separator=" | ", ignore_nulls=True))
     value = value.otherwise(pl.coalesce(pl.when(role == r).then(pl.col(r)) for r in TEXT_ROLES))
     return [role.alias("role"), shown(value).alias("value"),
-            pl.when(reason == "unknown_body").then(pl.col("unknown_body")).otherwise(value).alias("looked_up")]
+            pl.when(reason == "unknown_body").then(pl.col("unknown_token")).otherwise(value).alias("looked_up")]
 
 
 def _per_roster(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
@@ -282,9 +281,9 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         memberships.select(ROSTER, "source_row").unique(), on=[ROSTER, "source_row"], how="anti", maintain_order="left"
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
     rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(ROSTER, "source_row")
-    rejected = rejected.with_columns(*_judged(_limits(reference)), pl.col(ROSTER).alias("sheet"))
-    explained = feedback_columns(rejected, [_context(r, reference) for r in rosters], reference.reasons,
-                                 _limits(reference))
+    limits = _limits(reference)
+    rejected = rejected.with_columns(*_judged(limits), pl.col(ROSTER).alias("sheet"))
+    explained = feedback_columns(rejected, [_context(r, reference) for r in rosters], reference.reasons, limits)
     memberships = memberships.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "person_key", "full_name", "birth_date", "birth_year",
         "age_years", pl.col("gender_code").alias("gender"), "ethnic_code", "body_code",

@@ -58,10 +58,14 @@ def shown(value: pl.Expr) -> pl.Expr:
     return value.str.replace(EXCEL_DATE, "${3}/${2}/${1}")
 
 
-def over_limit(limits: Mapping[str, int]) -> pl.Expr:
-    """The first role whose bounded cell is over its limit (ends in the ellipsis): the cell value_too_long judged."""
-    return pl.coalesce(pl.when(pl.col(role).str.len_chars() > limit).then(pl.lit(role))
+def judged_role(judged: Mapping[str, str], limits: Mapping[str, int]) -> pl.Expr:
+    """The role of the cell each row's ``reason_code`` judged: ``judged``'s role for the reason, and for
+    value_too_long the first role of ``limits`` whose bounded cell is over its limit (ends in the ellipsis)."""
+    over = pl.coalesce(pl.when(pl.col(role).str.len_chars() > limit).then(pl.lit(role))
                        for role, limit in limits.items())
+    reason = pl.col("reason_code")
+    return pl.when(reason == "value_too_long").then(over).otherwise(
+        reason.replace_strict(judged, default=None, return_dtype=pl.String))
 
 
 def closest_spellings(text: str, vocabulary: Vocabulary) -> list[str]:

@@ -10,12 +10,20 @@ from ingest import values
 from ingest.header import TRAINING_ROLES, Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference
-from ingest.suggestions import SheetContext, feedback_columns, header_text, over_limit, shown
+from ingest.suggestions import SheetContext, feedback_columns, header_text, judged_role, shown
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, map_distinct
 
-# The role whose cell each reason judges, which the clerk's feedback shows (value_too_long: the cell over its limit).
-JUDGED = {"unknown_metric": "training_content", "bad_year": "training_year", "bad_number": "training_value"}
+# Why a line is rejected, in the order the rules are checked (a line gets the first that applies), and the role whose
+# cell each rule judges, which the clerk's feedback shows (value_too_long: the cell over its limit).
+RULES = [
+    # First, as on the roster: the rules below would judge a cell cut to its limit.
+    ("value_too_long", None, pl.col(TOO_LONG)),
+    ("unknown_metric", "training_content", pl.col("metric_code").is_null()),
+    ("bad_year", "training_year", pl.col("year").is_null()),
+    ("bad_number", "training_value", pl.col("value").is_null()),
+]
+JUDGED = {code: role for code, role, _ in RULES if role}
 
 
 @dataclass(frozen=True)
@@ -27,9 +35,7 @@ class CleanTraining:
 
 def _explained(rejected: pl.DataFrame, header: Header, reference: Reference, limits: dict[str, int]) -> pl.DataFrame:
     """What the clerk's feedback shows of each rejected line: the cell its reason judged, and what is accepted."""
-    reason = pl.col("reason_code")
-    role = pl.when(reason == "value_too_long").then(over_limit(limits)).otherwise(
-        reason.replace_strict(JUDGED, default=None, return_dtype=pl.String))
+    role = judged_role(JUDGED, limits)
     value = pl.coalesce(pl.when(role == r).then(pl.col(r)) for r in TRAINING_ROLES)
     judged = rejected.select(pl.lit(0).alias("sheet"), "reason_code", role.alias("role"), shown(value).alias("value"),
                              value.alias("looked_up"))
@@ -53,13 +59,7 @@ def clean_training(header: Header, reference: Reference) -> CleanTraining:
         value=values.count(pl.col("training_value")),
         metric_code=map_distinct(frame["training_content"], reference.training_metrics.exact),
     )
-    # First, as on the roster: the rules below would judge a cell cut to its limit.
-    reason = (
-        pl.when(pl.col(TOO_LONG)).then(pl.lit("value_too_long"))
-        .when(pl.col("metric_code").is_null()).then(pl.lit("unknown_metric"))
-        .when(pl.col("year").is_null()).then(pl.lit("bad_year"))
-        .when(pl.col("value").is_null()).then(pl.lit("bad_number"))
-    )
+    reason = pl.coalesce(pl.when(applies).then(pl.lit(code)) for code, _, applies in RULES)
     frame = frame.with_columns(reason.alias("reason_code"))
     rejected = frame.filter(pl.col("reason_code").is_not_null())
     rejected = pl.concat([rejected.select(

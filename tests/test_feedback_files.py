@@ -327,7 +327,8 @@ def row_feedback(tmp_path_factory) -> dict[int, dict]:
     """The feedback rows of one roster of Hữu Lũng holding BAD_ROWS, by Excel row."""
     settings = _settings(tmp_path_factory.mktemp("rows"))
     roster = Roster("Huyện Hữu Lũng", AS_OF, tuple(BAD_ROWS.values()),
-                    training=((2020, "Tuyển dụng công chức cấp xã", "12 người"),))
+                    training=((2020, "Tuyển dụng công chức cấp xã", "12 người"),
+                              (2020, "Tuyển dụng công chức cấp huyện", "3")))
     _arrive(write_roster(settings.inbox / "DS Hữu Lũng.xlsx", roster, Layout()))
     ingest_inbox(settings, log=lambda _: None)
     rows = _rows(settings.feedback / "186_2020-10-15_phan_hoi.xlsx")
@@ -387,6 +388,11 @@ def test_a_number_for_an_ethnicity_shows_the_number(row_feedback):
 def test_a_training_line_shows_its_cell_and_header(row_feedback):
     assert _row(row_feedback, 2, "Đào tạo - Tuyển dụng") == (
         "bad_number", "Số lượng", "12 người", "số nguyên, ví dụ 11753 hoặc 11.753 / a whole number, e.g. 11753 or 11.753")
+
+
+def test_an_unknown_training_item_shows_the_closest_items(row_feedback):
+    assert _row(row_feedback, 3, "Đào tạo - Tuyển dụng") == (
+        "unknown_metric", "Nội dung", "Tuyển dụng công chức cấp huyện", "Tuyển dụng công chức cấp xã")
 
 
 def test_a_rejected_rows_values_are_text_cells(tmp_path):
