@@ -289,6 +289,15 @@ def test_two_unidentified_files_of_different_names_each_keep_their_feedback(tmp_
     assert len(list((settings.feedback / "unidentified").iterdir())) == 2
 
 
+def test_an_unidentified_feedback_file_of_no_current_refusal_is_removed(tmp_path):
+    """What a file refused by an older reader left there, once a re-read found the file's unit."""
+    settings = _settings(tmp_path)
+    _drop_unreadable(settings, "Báo cáo.xlsx", "hỏng", minute=0)
+    stale = _text(settings.feedback / "unidentified" / f"DS cũ_{'0' * 8}_phan_hoi.xlsx", "cũ")
+    ingest_inbox(settings, log=lambda _: None)
+    assert not stale.exists() and len(list(stale.parent.iterdir())) == 1
+
+
 def test_a_second_run_rewrites_no_feedback_file(tmp_path):
     settings = _settings(tmp_path)
     _drop_unreadable(settings, "Báo cáo.xlsx", "hỏng", minute=0)
