@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -110,7 +111,7 @@ def _text(path: Path, content: str) -> Path:
     return path
 
 
-def _roster(title: str, as_of: date = AS_OF, people: int = 5, **layout) -> callable:
+def _roster(title: str, as_of: date = AS_OF, people: int = 5, **layout) -> Callable[[Path], Path]:
     return lambda path: write_roster(path, small_roster(title, as_of, people), Layout(**layout))
 
 
