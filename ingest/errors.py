@@ -11,12 +11,15 @@ if TYPE_CHECKING:
 
 class SubmissionError(Exception):
     """A file-level rejection: ``code`` (seed ``reasons``, scope file) for machines, ``message`` (Vietnamese, then
-    English, with the details of this file) for the clerk."""
+    English, with the details of this file) for the clerk, and ``identity``: the unit and as-of date the file names
+    though they are refused (a unit that does not exist on that date, a date still to come), so its clerk still gets
+    feedback."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, identity: Identity | None = None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.identity = identity
 
 
 @dataclass(frozen=True)

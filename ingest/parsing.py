@@ -51,7 +51,8 @@ def read_batch(receipts: list[Receipt], settings: Settings, reference: Reference
 
 def _store(result: ParsedSubmission | Refused, receipt: Receipt, settings: Settings, reference: Reference,
            wanted: set[str]) -> Parsed:
-    """Write what one file gave: its rows if its unit is one the run covers, its feedback if it has any, its record."""
+    """Write what one file gave: its rows if its unit is one the run covers, its feedback if it has any (every
+    refused file has: its unit, if known, or ``ingest.pipeline`` places it among the unidentified), its record."""
     identity = result.identity
     unit_code = identity.unit_code if identity else None
     refused = isinstance(result, Refused)
@@ -61,10 +62,11 @@ def _store(result: ParsedSubmission | Refused, receipt: Receipt, settings: Setti
             "memberships": result.memberships, "training": result.training, "rejected_rows": result.rejected,
         })
     draft = feedback_path(settings.parsed, receipt.sha256)
-    if identity is not None and (refused or result.rows_rejected):
+    if refused or result.rows_rejected:
         write_atomically(draft, feedback_workbook(
-            reference.units[unit_code].name, identity.as_of_date.strftime("%d/%m/%Y"), receipt.file_name,
-            None if refused else result.rejected, result.message if refused else None,
+            receipt.file_name, reference.units[unit_code].name if identity else None,
+            identity.as_of_date if identity else None,
+            None if refused else result.rejected, result if refused else None,
         ))
     else:
         draft.unlink(missing_ok=True)

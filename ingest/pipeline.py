@@ -3,8 +3,9 @@
 This is the whole ingest layer as one call, used by the Dagster ingest asset (one or all unit partitions) and by
 tests. Receiving archives every file (``ingest.receive``); each archived file is parsed once per parser version
 (``ingest.parsing`` writes its lake rows, feedback and record); the statuses of each unit's files are then decided
-from the records (``ingest.status``), and the unit's submissions table and clerk feedback written. Not here: reading
-a spreadsheet (``ingest.submission``) or anything of dbt's.
+from the records (``ingest.status``), and the unit's submissions table and clerk feedback written (the feedback of
+refused files whose sender is not known under feedback/unidentified/). Not here: reading a spreadsheet
+(``ingest.submission``), what a feedback workbook holds (``ingest.feedback``) or anything of dbt's.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from ingest import lake
 from ingest.errors import SubmissionError
-from ingest.feedback import feedback_file_name
+from ingest.feedback import UNIDENTIFIED_FOLDER, feedback_file_name, unidentified_feedback_name
 from ingest.files import write_atomically
 from ingest.parsed import Parsed, feedback_path, load_parsed
 from ingest.parsing import Log, parse_files
@@ -54,6 +56,14 @@ def _message(decision: Decision, record: Parsed, counted: bool) -> str | None:
     return "; ".join(filter(None, (decision.message, notes))) or None
 
 
+def _place(path: Path, draft: Path) -> None:
+    """``draft`` copied to ``path``, unless ``path`` holds its bytes already: a run that changes nothing rewrites no
+    feedback file (the province may serve or sync the folder)."""
+    content = draft.read_bytes()
+    if not path.is_file() or path.read_bytes() != content:
+        write_atomically(path, content)
+
+
 def _place_feedback(rows: list[dict], unit_code: str, settings: Settings, reference: Reference) -> None:
     """One feedback file per as-of date, the one parsing wrote for the latest file the clerk sent; removed once
     that file is all accepted."""
@@ -65,20 +75,49 @@ def _place_feedback(rows: list[dict], unit_code: str, settings: Settings, refere
         path = settings.feedback / feedback_file_name(unit_code, as_of.isoformat())
         draft = feedback_path(settings.parsed, row["sha256"])
         if reference.statuses[row["status"]].gets_feedback and draft.exists():
-            write_atomically(path, draft.read_bytes())
+            _place(path, draft)
             row["feedback_file"] = path.name
         else:
             path.unlink(missing_ok=True)
 
 
+def _latest_by_name(receipts: list[Receipt]) -> dict[str, str]:
+    """The sha256 of the content last received under each file name."""
+    arrivals = sorted((a.received_at, a.file_name, r.sha256) for r in receipts for a in r.arrivals)
+    return {name: sha256 for _, name, sha256 in arrivals}
+
+
+def _place_unidentified_feedback(rows: list[dict], latest: dict[str, str], settings: Settings,
+                                 reference: Reference) -> None:
+    """A feedback file under feedback/unidentified/ for each refused file whose unit is not known, named after it,
+    while it is the latest file received under its name: the file in the inbox a clerk replaces, sending it again,
+    whatever becomes of the new one. Every other feedback file there is removed, e.g. once a re-read (new seeds)
+    finds the file's unit, whose feedback then has it."""
+    folder = settings.feedback / UNIDENTIFIED_FOLDER
+    placed = set()
+    for row in rows:
+        draft = feedback_path(settings.parsed, row["sha256"])
+        if (reference.statuses[row["status"]].gets_feedback and latest.get(row["file_name"]) == row["sha256"]
+                and draft.exists()):
+            name = unidentified_feedback_name(row["file_name"], row["sha256"])
+            _place(folder / name, draft)
+            row["feedback_file"] = f"{UNIDENTIFIED_FOLDER}/{name}"
+            placed.add(name)
+    for stale in sorted(folder.glob("*_phan_hoi.xlsx")) if folder.is_dir() else []:
+        if stale.name not in placed:
+            stale.unlink()
+
+
 def _result(unit_code: str, receipts: list[Receipt], records: dict[str, Parsed], settings: Settings,
-            reference: Reference, max_reject_share: float) -> UnitResult:
+            reference: Reference, max_reject_share: float, latest: dict[str, str]) -> UnitResult:
     entries = [Entry(a.file_name, r.sha256, a.received_at) for r in receipts for a in r.arrivals]
     decisions = decide_statuses(entries, records, max_reject_share, reference.statuses)
     code = None if unit_code == lake.UNIDENTIFIED else unit_code
     rows = [_submission_row(d, records[d.entry.sha256], code, reference) for d in decisions]
     if code is not None:
         _place_feedback(rows, code, settings, reference)
+    else:
+        _place_unidentified_feedback(rows, latest, settings, reference)
     accepted = sum(r["rows_accepted"] for r in rows if reference.statuses[r["status"]].is_accepted)
     return UnitResult(unit_code, rows, accepted, sum(r["rows_rejected"] for r in rows))
 
@@ -137,10 +176,11 @@ def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, lo
         if (record := records[receipt.sha256]) is not None:
             by_unit.setdefault(record.unit_code or lake.UNIDENTIFIED, []).append(receipt)
     results = []
+    latest = _latest_by_name(receipts)
     for unit_code in [*sorted(wanted), lake.UNIDENTIFIED]:
         # An unidentified file is refused whatever else arrived, so no limit can make it anything else.
         share = settings.max_reject_share if unit_code != lake.UNIDENTIFIED else 1.0
-        result = _result(unit_code, by_unit.get(unit_code, []), records, settings, reference, share)
+        result = _result(unit_code, by_unit.get(unit_code, []), records, settings, reference, share, latest)
         lake.write_submissions(settings.lake, unit_code, result.submissions)
         results.append(result)
     return results

@@ -8,7 +8,7 @@ copy of the dbt project is read by ingest and dbt alike.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -36,10 +36,12 @@ def _spellings(row: dict[str, str], *columns: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Folded spellings → code, for one reference table."""
+    """Folded spellings → code, for one reference table, and each folded spelling as the table writes it (the
+    table's name of a code first), to show a clerk."""
 
     name: str
     keys: dict[str, str]
+    spellings: dict[str, str] = field(default_factory=dict)
 
     def exact(self, text: object) -> str | None:
         return self.keys.get(fold(text))
@@ -65,13 +67,15 @@ class Vocabulary:
 
 def _vocabulary(name: str, rows: list[dict[str, str]], code: str, *columns: str) -> Vocabulary:
     keys: dict[str, str] = {}
+    spellings: dict[str, str] = {}
     for row in rows:
         for spelling in _spellings(row, *columns):
             key = fold(spelling)
             if keys.get(key, row[code]) != row[code]:
                 raise ValueError(f"{name}: spelling {spelling!r} names both {keys[key]} and {row[code]}")
             keys[key] = row[code]
-    return Vocabulary(name, keys)
+            spellings.setdefault(key, spelling.strip())
+    return Vocabulary(name, keys, spellings)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class Reason:
     scope: str
     message: str  # Vietnamese: what the clerk reads
     message_en: str
+    accepted: str = ""  # row reasons: what the cell would need to hold, a str.format template (ingest.suggestions)
+    accepted_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,8 @@ def load_reference(seeds_dir: Path, layout_dir: Path = LAYOUT_DIR) -> Reference:
         headers=_vocabulary("columns", _rows(layout_dir / "columns.csv"), "role", "header"),
         row_markers=_vocabulary("row_markers", _rows(layout_dir / "row_markers.csv"), "kind", "starts_with"),
         statuses=load_status_rules(seeds_dir),
-        reasons={r["reason_code"]: Reason(r["reason_code"], r["scope"], r["message"], r["message_en"])
+        reasons={r["reason_code"]: Reason(r["reason_code"], r["scope"], r["message"], r["message_en"],
+                                          r["accepted"], r["accepted_en"])
                  for r in _rows(seeds_dir / "reasons.csv")},
         limits={r["role"]: int(r["max_length"]) for r in _rows(layout_dir / "limits.csv")},
     )

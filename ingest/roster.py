@@ -28,6 +28,7 @@ from ingest.errors import SubmissionError
 from ingest.header import Header, data_rows
 from ingest.limits import TOO_LONG, bounded, clipped
 from ingest.reference import Reference, Vocabulary
+from ingest.suggestions import SheetContext, born_between, feedback_columns, header_text, judged_role, shown
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, fold_series, map_distinct
 
@@ -39,6 +40,29 @@ ROSTER = "roster"  # which roster of the batch a row comes from
 SHEET = "sheet"  # which sheet of the batch: a source row is a row of its sheet
 COLUMN_NUMBER = r"^\(?\d{1,3}\)?$"
 MIN_AGE, MAX_AGE = 18, 80
+# Why a row is rejected, in the order the rules are checked (a row gets the first that applies), and the role whose
+# cell each rule judges, which the clerk's feedback shows (value_too_long: the cell over its limit).
+RULES = [
+    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
+    # not that the cut remains of it are an unknown ethnicity or a bad date.
+    ("value_too_long", None, pl.col(TOO_LONG)),
+    ("missing_name", "full_name", pl.col("full_name").is_null()),
+    ("bad_birth_date", "birth", pl.col("birth_year").is_null()),
+    ("age_out_of_range", "birth", ~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)),
+    ("missing_gender", "gender", pl.col("gender_code").is_null()),
+    ("ambiguous_ethnicity_code", "ethnicity",
+     pl.col("ethnic_code").is_null() & pl.col("ethnicity").str.contains(r"^\d+$")),
+    ("unknown_ethnicity", "ethnicity", pl.col("ethnic_code").is_null()),
+    ("missing_body", "body", pl.col("body_code").is_null()),
+    ("unknown_body", "body", pl.col("body_unknown")),
+    ("bad_term", "term", pl.col("term").is_not_null() & pl.col("term_code").is_null()),
+    ("unknown_education", "education", pl.col("education").is_not_null() & pl.col("education_code").is_null()),
+    ("unknown_political_theory", "political_theory",
+     pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null()),
+]
+# A person's second listing in a body is found across rows, not by a rule of one row: its body cell is shown.
+JUDGED = {code: role for code, role, _ in RULES if role} | {"duplicate_membership": "body"}
+
 
 
 @dataclass(frozen=True)
@@ -54,7 +78,7 @@ class Roster:
 @dataclass(frozen=True)
 class CleanRoster:
     memberships: pl.DataFrame
-    rejected: pl.DataFrame  # source_row, full_name, reason_code, message, sheet_name
+    rejected: pl.DataFrame  # source_row, full_name, reason_code, message, sheet_name, ingest.suggestions.FEEDBACK_COLUMNS
     rows_total: int
     sheet_rows: tuple[int, ...]  # the people rows of each sheet, in the order of Roster.headers
 
@@ -120,10 +144,14 @@ def _row_kind(folded: pl.Series, markers: dict[str, str]) -> pl.Series:
     return folded.to_frame("lead").select(pl.coalesce(starts)).to_series()
 
 
+def _limits(reference: Reference) -> dict[str, int]:
+    return {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
+
+
 def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     """Clean text of each role of every roster, each cell bounded (``ingest.limits``), without the rows that are not
     people."""
-    limits = {role: reference.limits["birth" if role in BIRTH_PAIR else role] for role in TEXT_ROLES}
+    limits = _limits(reference)
     sheets = [(i, header, roster.as_of) for i, roster in enumerate(rosters) for header in roster.headers]
     frames = [_role_cells(i, sheet, header, as_of, limits) for sheet, (i, header, as_of) in enumerate(sheets)]
     tcvn3 = [sheet_is_tcvn3(header.sheet.cells) for _, header, _ in sheets]
@@ -170,7 +198,8 @@ def _bodies(frame: pl.DataFrame, rosters: list[Roster]) -> pl.DataFrame:
         for name, vocabulary in vocabularies.items()
     ).alias("body_code"))
     return tokens.group_by(SHEET, "source_row", maintain_order=True).agg(
-        pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown")
+        pl.col("body_code"), pl.col("body_code").is_null().any().alias("body_unknown"),
+        pl.col("token").filter(pl.col("body_code").is_null()).first().alias("unknown_token"),
     )
 
 
@@ -214,6 +243,37 @@ def _birth_and_gender(people: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _context(header: Header, roster: Roster, reference: Reference) -> SheetContext:
+    """What the feedback explains the rejected rows of one of a roster's sheets with: its headers as written (the
+    Nam | Nữ columns of the split form under their merged heading, "Ngày, tháng, năm sinh – Nữ"), the roster's
+    lists, the ages of its as-of date."""
+    headers = {role: header_text(header, column) for role, column in header.columns.items()}
+    if header.birth_male is not None:
+        top = header_text(header, header.birth_male) or header_text(header, header.birth_female)
+        below = [header_text(header, c, header.row + 1) for c in (header.birth_male, header.birth_female)]
+        headers |= {role: " – ".join(filter(None, (top, sub))) for role, sub in zip(BIRTH_PAIR, below)}
+        headers["birth"] = headers["gender"] = " – ".join(filter(None, (top, " | ".join(filter(None, below)))))
+    lists = {"unknown_ethnicity": reference.ethnic_groups, "unknown_body": roster.bodies,
+             "unknown_education": reference.education_levels,
+             "unknown_political_theory": reference.political_theory_levels}
+    return SheetContext(headers, lists, born_between(roster.as_of, MIN_AGE, MAX_AGE))
+
+
+def _judged(limits: dict[str, int]) -> list[pl.Expr]:
+    """What each rejected row's reason judged: the role of the cell, its text and the text the reason's list did not
+    know (one part of a cell of several bodies). In the split form, the birth date is whichever of Nam | Nữ is
+    filled, and a missing gender shows both."""
+    reason, role = pl.col("reason_code"), judged_role(JUDGED, limits)
+    split, male, female = pl.col("split_birth"), pl.col("birth_male"), pl.col("birth_female")
+    birth = split & (role == "birth")
+    role = (pl.when(birth & male.is_not_null()).then(pl.lit("birth_male"))
+            .when(birth & female.is_not_null()).then(pl.lit("birth_female")).otherwise(role))
+    value = pl.when(split & (role == "gender")).then(pl.concat_str(male, female, separator=" | ", ignore_nulls=True))
+    value = value.otherwise(pl.coalesce(pl.when(role == r).then(pl.col(r)) for r in TEXT_ROLES))
+    return [role.alias("role"), shown(value).alias("value"),
+            pl.when(reason == "unknown_body").then(pl.col("unknown_token")).otherwise(value).alias("looked_up")]
+
+
 def _per_roster(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
     parts = frame.partition_by(ROSTER, as_dict=True, include_key=False, maintain_order=True)
     empty = frame.drop(ROSTER).clear()
@@ -232,25 +292,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         education_code=_lookup(people["education"], reference.education_levels, prefix=True),
         political_theory_code=_lookup(people["political_theory"], reference.political_theory_levels, prefix=True),
     ).join(_bodies(people, rosters), on=[SHEET, "source_row"], how="left", maintain_order="left")
-    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
-    # not that the cut remains of it are an unknown ethnicity or a bad date.
-    reason = (
-        pl.when(pl.col(TOO_LONG)).then(pl.lit("value_too_long"))
-        .when(pl.col("full_name").is_null()).then(pl.lit("missing_name"))
-        .when(pl.col("birth_year").is_null()).then(pl.lit("bad_birth_date"))
-        .when(~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)).then(pl.lit("age_out_of_range"))
-        .when(pl.col("gender_code").is_null()).then(pl.lit("missing_gender"))
-        .when(pl.col("ethnic_code").is_null() & pl.col("ethnicity").str.contains(r"^\d+$"))
-        .then(pl.lit("ambiguous_ethnicity_code"))
-        .when(pl.col("ethnic_code").is_null()).then(pl.lit("unknown_ethnicity"))
-        .when(pl.col("body_code").is_null()).then(pl.lit("missing_body"))
-        .when(pl.col("body_unknown")).then(pl.lit("unknown_body"))
-        .when(pl.col("term").is_not_null() & pl.col("term_code").is_null()).then(pl.lit("bad_term"))
-        .when(pl.col("education").is_not_null() & pl.col("education_code").is_null())
-        .then(pl.lit("unknown_education"))
-        .when(pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null())
-        .then(pl.lit("unknown_political_theory"))
-    )
+    reason = pl.coalesce(pl.when(applies).then(pl.lit(code)) for code, _, applies in RULES)
     people = people.with_columns(reason.alias("reason_code"))
     accepted = people.filter(pl.col("reason_code").is_null())
     # The name keeps its diacritics (Hùng and Hưng are two people); case and spacing are already normalised away.
@@ -269,17 +311,21 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
         memberships.select(SHEET, "source_row").unique(), on=[SHEET, "source_row"], how="anti", maintain_order="left"
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
     rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(SHEET, "source_row")
+    limits = _limits(reference)
+    rejected = rejected.with_columns(*_judged(limits))
+    contexts = [_context(header, roster, reference) for roster in rosters for header in roster.headers]
+    explained = feedback_columns(rejected, contexts, reference.reasons, limits)
     memberships = memberships.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "person_key", "full_name", "birth_date", "birth_year",
         "age_years", pl.col("gender_code").alias("gender"), "ethnic_code", "body_code",
         pl.col("term_code").alias("term"), "education_code", "political_theory_code", "position", "organisation",
     )
-    rejected = rejected.select(
+    rejected = pl.concat([rejected.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "full_name", "reason_code",
         pl.col("reason_code").replace_strict(reference.row_messages, return_dtype=pl.String).alias("message"),
         pl.col(SHEET).replace_strict(dict(enumerate(h.sheet.name for r in rosters for h in r.headers)),
                                      return_dtype=pl.String).alias("sheet_name"),
-    )
+    ), explained], how="horizontal")
     rows = dict(people.group_by(SHEET).len().iter_rows())
     starts = list(accumulate((len(roster.headers) for roster in rosters), initial=0))
     sheet_rows = [tuple(rows.get(sheet, 0) for sheet in range(start, end)) for start, end in zip(starts, starts[1:])]

@@ -23,7 +23,7 @@ from ingest.header import (
 from ingest.reference import Reference
 from ingest.roster import CleanRoster, Roster, clean_rosters, require_calculated_formulas
 from ingest.settings import Settings
-from ingest.title import Identity, identify
+from ingest.title import Identity, identify, sender
 from ingest.training import clean_training
 from ingest.workbook import Sheet, read_hidden_sheets, read_sheets
 
@@ -36,7 +36,7 @@ class ParsedSubmission:
     identity: Identity
     memberships: pl.DataFrame
     training: pl.DataFrame
-    rejected: pl.DataFrame  # with sheet_name and full_name: the clerk's feedback needs both
+    rejected: pl.DataFrame  # with sheet_name, full_name and what the clerk's feedback shows (ingest.suggestions)
     rows_total: int
     notes: tuple[str, ...] = ()  # what reading decided that the clerk should hear (Sheet.note of the sheets read)
 
@@ -84,7 +84,7 @@ def _identity(headers: list[Header], file_name: str, reference: Reference) -> Id
                 f"Các trang danh sách ghi khác đơn vị hoặc ngày số liệu: {vi}; một tệp là danh sách của một đơn vị "
                 f"tại một ngày: sửa phần đầu trang, hoặc gửi thành các tệp riêng / the roster sheets name different "
                 f"units or dates: {en}; a file is one unit's roster at one date: correct the title blocks, or send "
-                f"separate files",
+                f"separate files", identity=first,  # the first sheet's clerk hears of it
             )
     return first
 
@@ -123,18 +123,18 @@ def _open(path: Path, file_name: str, reference: Reference, settings: Settings) 
         headers, sheets = _roster_headers(path, file_name, reference, settings)
     except SubmissionError as error:
         # A file named <code>_<date> still belongs to its unit: the clerk gets feedback even if it is unreadable.
-        return Refused.of(error, _identity_or_none([], file_name, reference))
+        return Refused.of(error, sender(error, file_name, reference))
     try:
         # First: a title block or header written by formulas never calculated reads as empty, and the clerk must
         # hear that, not that the date or a column is missing.
         for header in headers:
             require_calculated_formulas(header)
     except SubmissionError as error:
-        return Refused.of(error, _identity_or_none(headers, file_name, reference))
+        return Refused.of(error, _identity_or_none(headers, file_name, reference) or sender(error, file_name, reference))
     try:
         identity = _identity(headers, file_name, reference)
     except SubmissionError as error:
-        return Refused.of(error)
+        return Refused.of(error, sender(error, file_name, reference))
     try:
         for header in headers:
             require_roster_columns(header)

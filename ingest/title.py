@@ -51,19 +51,31 @@ def _title_cells(header: Header) -> list[str]:
     return [t for values in top.iter_rows() for v in values if v and (t := clean_text(v))]
 
 
+def _resolve(text: str, as_of: date, reference: Reference) -> str:
+    """The code of the one unit ``text`` names on ``as_of`` (``UnitNames.resolve``). Its unit_not_valid refusal
+    carries the one unit the name means on other dates, on ``as_of``: who sent the file, for its feedback."""
+    names = reference.unit_names
+    try:
+        return names.resolve(text, as_of).code
+    except SubmissionError as error:
+        named = names.candidates(names.read(text))
+        if error.code == "unit_not_valid" and len(named) == 1:
+            error.identity = Identity(named[0].code, as_of)
+        raise
+
+
 def _named_unit(labelled: list[str], mentions: list[str], as_of: date, reference: Reference,
                 file_names_unit: bool) -> str | None:
     """The unit the title names: the first "Đơn vị: …", else the header lines that name an organisation ("ĐẢNG ỦY XÃ
     CAO LỘC" under "ĐẢNG BỘ TỈNH LẠNG SƠN": the province heads every official form, so it is the unit only when no
     line names another). Header lines that name no unit on that date are refused unless the file name names one."""
-    names = reference.unit_names
     if labelled:
-        return names.resolve(labelled[0], as_of).code
+        return _resolve(labelled[0], as_of, reference)
     found: dict[str, str] = {}
     errors: list[SubmissionError] = []
     for text in mentions:
         try:
-            found.setdefault(names.resolve(text, as_of).code, text)
+            found.setdefault(_resolve(text, as_of, reference), text)
         except SubmissionError as error:
             errors.append(error)
     below = [code for code in found if reference.units[code].parent_code is not None]
@@ -78,9 +90,29 @@ def _named_unit(labelled: list[str], mentions: list[str], as_of: date, reference
     return None if errors else next(iter(found), None)
 
 
+def _unit_code(labelled: list[str], mentions: list[str], from_file: re.Match | None, as_of: date,
+               reference: Reference) -> str | None:
+    """The unit the title names on ``as_of``, else the file name's; None if neither names one."""
+    code = _named_unit(labelled, mentions, as_of, reference, from_file is not None)
+    if code is None and from_file:
+        code = _resolve(from_file["unit"], as_of, reference)
+    return code
+
+
+def _named_on(labelled: list[str], mentions: list[str], from_file: re.Match | None, as_of: date,
+              reference: Reference) -> Identity | None:
+    """The unit a file dated ``as_of`` names, valid on that date or not: who sent a file dated in the future."""
+    try:
+        code = _unit_code(labelled, mentions, from_file, as_of, reference)
+    except SubmissionError as error:
+        return error.identity
+    return Identity(code, as_of) if code else None
+
+
 def identify(header: Header | None, file_name: str, reference: Reference) -> Identity:
     """The unit and as-of date from the title block, else from the file name; SubmissionError if neither, if the
-    date is after today, or if the name means no unit or several on that date."""
+    date is after today, or if the name means no unit or several on that date. The refusal of a unit that does not
+    exist on that date, or of a date after today, carries the unit and date the file names (``identity``)."""
     labelled, mentions, as_of = [], [], None
     for text in _title_cells(header) if header else []:
         if match := UNIT_LABEL.match(text):
@@ -103,10 +135,9 @@ def identify(header: Header | None, file_name: str, reference: Reference) -> Ide
             "as_of_in_future",
             f"Ngày số liệu {as_of:%d/%m/%Y} chưa tới (hôm nay {today:%d/%m/%Y}): kiểm tra lại ngày ở đầu trang hoặc tên "
             f"tệp / the as-of date {as_of.isoformat()} is after today ({today.isoformat()})",
+            _named_on(labelled, mentions, from_file, as_of, reference),
         )
-    code = _named_unit(labelled, mentions, as_of, reference, from_file is not None)
-    if code is None and from_file:
-        code = reference.unit_names.resolve(from_file["unit"], as_of).code
+    code = _unit_code(labelled, mentions, from_file, as_of, reference)
     if code is None:
         raise SubmissionError(
             "unknown_unit",
@@ -114,3 +145,14 @@ def identify(header: Header | None, file_name: str, reference: Reference) -> Ide
             "no reporting unit in the title block or the file name",
         )
     return Identity(code, as_of)
+
+
+def sender(error: SubmissionError, file_name: str, reference: Reference) -> Identity | None:
+    """Who sent a file refused as a whole, so that its clerk gets feedback: the unit and as-of date its file name
+    ``<code>_<yyyy-mm-dd>`` names, if that unit exists on that date (a commune's clerk who kept the former district's
+    title block); else the ones the refusal still names (``error.identity``: a unit that does not exist on that date,
+    a date still to come), else the file name's, even so; None when neither names one unit."""
+    try:
+        return identify(None, file_name, reference)
+    except SubmissionError as refused:
+        return error.identity or refused.identity

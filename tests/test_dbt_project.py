@@ -394,6 +394,24 @@ def test_build_succeeds_on_a_lake_of_empty_files(tmp_path: Path) -> None:
     assert query(tmp_path, "select count(*) from indicators") == [(0,)]
 
 
+@pytest.mark.slow
+def test_refused_files_naming_a_unit_not_valid_on_their_date_build_and_count_nowhere(tmp_path: Path) -> None:
+    """Ingest keeps the unit a unit_not_valid or as_of_in_future file names, so its clerk gets feedback
+    (docs/submission-format.md, A12): a former district after the reform, a commune a year ahead."""
+    lake = tmp_path / "lake"
+    write_empty_lake(lake)
+    former = Submission(sha("n183"), "183", date(2025, 10, 15), datetime(2025, 10, 20, 8), "rejected")
+    ahead = Submission(sha("f06253"), "06253", date(date.today().year + 1, 1, 1), datetime(2025, 10, 20, 9),
+                       "rejected")
+    write_submissions(lake, [ACCEPTED_180, former, ahead])
+    write_lake_file(lake, "memberships", "180", ACCEPTED_180.sha256,
+                    members(ACCEPTED_180, "party_committee", 9, 1, term=TERM))
+    run_dbt(tmp_path, "build")
+    assert query(tmp_path, "select area_code, as_of_date, needs_attention from submissions where status = 'rejected' "
+                           "order by area_code") == [("06253", ahead.as_of, True), ("183", former.as_of, True)]
+    assert query(tmp_path, "select distinct area_code from indicators order by 1") == [("180",), ("20",)]
+
+
 def test_every_model_and_column_has_a_description(tmp_path: Path) -> None:
     run_dbt(tmp_path, "parse")
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())

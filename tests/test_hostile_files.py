@@ -29,6 +29,7 @@ from samples import hostile
 from corpus.cases import (AS_OF, CASES, DAMAGED, GOOD, HOSTILE, NAMES_NEVER_INGESTED, Case, write_case,
                           written_birth_dates, written_names)
 from corpus.runs import corpus_run, lake_submissions, published_table
+from ingest.feedback import UNIDENTIFIED_FOLDER, unidentified_feedback_name
 from ingest.pipeline import ingest_inbox
 from ingest.settings import Settings, load_settings
 
@@ -65,9 +66,12 @@ def _check_outcome(case: Case, path: Path, rows: dict[str, dict], settings: Sett
     record = json.loads((settings.parsed / f"{_sha256(path)}.json").read_text(encoding="utf-8"))
     assert record["error_code"] == expected.code
     assert (row["rows_accepted"], row["rows_rejected"]) == (len(expected.names), len(expected.rejected))
-    assert row["feedback_file"] == expected.feedback
-    if expected.feedback:
-        assert (settings.feedback / expected.feedback).is_file()
+    feedback = expected.feedback
+    if expected.status == "rejected" and expected.unit_code is None:  # a refused file of no known unit
+        feedback = f"{UNIDENTIFIED_FOLDER}/{unidentified_feedback_name(case.submitted_as, _sha256(path))}"
+    assert row["feedback_file"] == feedback
+    if feedback:
+        assert (settings.feedback / feedback).is_file()
     if expected.code is None:
         members = _lake_rows(settings, "memberships", row["sha256"])
         assert members["full_name"].to_list() == list(expected.names)

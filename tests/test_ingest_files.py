@@ -294,16 +294,22 @@ def test_ingesting_the_same_inbox_twice_gives_the_same_lake(tmp_path):
     (settings.inbox / "ghi chú.xlsx").write_text("không phải bảng tính", encoding="utf-8")
     _ingest(settings)
     first = _lake(settings)
-    feedback = {p.name: p.read_bytes() for p in settings.feedback.iterdir()}
+    feedback = _feedback_files(settings)
     _ingest(settings)
     second = _lake(settings)
     assert second.keys() == first.keys()
     for name, frame in first.items():
         assert_frame_equal(second[name], frame)
-    assert {p.name: p.read_bytes() for p in settings.feedback.iterdir()} == feedback
+    assert _feedback_files(settings) == feedback
 
 
 # --- feedback to the clerk ----------------------------------------------------------------------------------------
+
+def _feedback_files(settings: Settings) -> dict[str, bytes]:
+    """Every file under feedback/ (unidentified/ included), by its path there."""
+    return {p.relative_to(settings.feedback).as_posix(): p.read_bytes()
+            for p in sorted(settings.feedback.rglob("*")) if p.is_file()}
+
 
 def _feedback_rows(path: Path) -> list[tuple]:
     """The rejected rows listed in a feedback workbook: they start under its header row (row 6)."""
@@ -327,10 +333,13 @@ def test_feedback_lists_each_rejected_row_with_row_number_name_and_reason(tmp_pa
     ]
     assert _feedback_rows(feedback) == [
         (str(FIRST_ROW + 20), "Danh sách", "Lý Văn Ba",
-         "Ngày sinh không đọc được (dùng dd/mm/yyyy, yyyy-mm-dd hoặc năm 4 chữ số)", "bad_birth_date"),
+         "Ngày sinh không đọc được (dùng dd/mm/yyyy, yyyy-mm-dd hoặc năm 4 chữ số)", "bad_birth_date",
+         "Ngày, tháng, năm sinh", "31/02/1980",
+         "dd/mm/yyyy, yyyy-mm-dd hoặc năm 4 chữ số / dd/mm/yyyy, yyyy-mm-dd or a 4-digit year"),
         (str(FIRST_ROW + 41), "Danh sách", "Lý Thị Tư",
          "Dân tộc ghi bằng số không xác định được (có hai danh mục mã khác nhau), hãy ghi tên dân tộc",
-         "ambiguous_ethnicity_code"),
+         "ambiguous_ethnicity_code", "Dân tộc", "7",
+         "tên dân tộc, không ghi số (Phụ lục P3) / the ethnic group's name, not a number (Appendix P3)"),
     ]
 
 
