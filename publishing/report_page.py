@@ -24,26 +24,32 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f3ece9; } tr.body th { background: #faf6f4; } tr.total td { font-weight: bold; }
 table.rollup, table.province-bodies, table.unit { table-layout: fixed; }
-table.rollup th:nth-child(1), table.province-bodies th:nth-child(1), table.unit th:nth-child(1) { width: 34%; }
+table.rollup th:nth-child(1), table.province-bodies th:nth-child(1), table.unit th:nth-child(1) { width: 31%; }
 table.rollup th:nth-child(2), table.province-bodies th:nth-child(2), table.unit th:nth-child(2) { width: 18%; }
-table.rollup th:nth-child(3), table.province-bodies th:nth-child(3), table.unit th:nth-child(3) { width: 30%; }
+table.rollup th:nth-child(3), table.province-bodies th:nth-child(3), table.unit th:nth-child(3) { width: 33%; }
 table.status-summary { width: auto; } td { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 td.date { white-space: nowrap; overflow-wrap: normal; }
 tr.met td.verdict { color: #1e7b34; font-weight: bold; } tr.unmet td.verdict { color: #b3261e; font-weight: bold; }
 .empty, .no-previous { padding: .6rem 1rem; background: #f6f6f6; border-left: 4px solid #999; }
+[id] { scroll-margin-top: 6rem; }  /* a link's target is not hidden under the search bar */
 form.unit-search { position: sticky; top: 0; z-index: 1; margin: 1rem 0; padding: .6rem 1rem; background: #faf6f4;
                    border: 1px solid #e4d6d1; }
+form.unit-search label { margin-right: .5rem; }
 form.unit-search input { font-size: 1rem; padding: .3rem .5rem; width: min(24rem, 100%); }
 form.unit-search .found { margin-left: .6rem; color: #555; } form.unit-search .found a { margin-right: .4rem; }
 @media print {
   @page { size: A4; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; } table { font-size: 8.5pt; }
-  h2 { break-before: page; } h2, h3, h4 { break-after: avoid; }
+  th, td { padding: .12rem .3rem; } h3 { margin-top: .8rem; }
+  table.rollup th:nth-child(1), table.province-bodies th:nth-child(1), table.unit th:nth-child(1) { width: 26%; }
+  table.rollup th:nth-child(2), table.province-bodies th:nth-child(2), table.unit th:nth-child(2) { width: 17%; }
+  table.rollup th:nth-child(3), table.province-bodies th:nth-child(3), table.unit th:nth-child(3) { width: 35%; }
+  h2:not(#rollup) { break-before: page; } h2, h3, h4 { break-after: avoid; }
   section.unit, section.rollup + section.rollup, section.province-bodies + section.province-bodies
     { break-before: page; }
   thead { display: table-header-group; } tr, figure.chart { break-inside: avoid; }
-  nav.contents, form.unit-search, .meta a { display: none; } a { color: inherit; text-decoration: none; }
+  nav.contents, form.unit-search, .back { display: none; } a { color: inherit; text-decoration: none; }
   nav.unit-index ul { columns: 3; }
 }
 """
@@ -95,7 +101,7 @@ def search_form() -> str:
     (without scripts it would do nothing)."""
     return (f'<form class="unit-search" id="{SEARCH_ID}" role="search" hidden>\n'
             f'<label for="{SEARCH_ID}-box">Tìm đơn vị theo tên hoặc mã <span class="en" lang="en">Find a unit'
-            f'</span></label><br>\n<input id="{SEARCH_ID}-box" type="search" autocomplete="off" '
+            f'</span></label>\n<input id="{SEARCH_ID}-box" type="search" autocomplete="off" '
             'placeholder="vd. Cao Lộc, Đông Kinh, 06211"> <span class="found" aria-live="polite"></span>\n</form>')
 
 

@@ -99,6 +99,7 @@ def unit_files_table(rows: list[dict]) -> str:
     """The files one unit sent: each with its as-of date, arrival, status and rows accepted and rejected."""
     body = ["<tr>" + cell(r["file_name"]) + cell(date(r["as_of_date"]), "date")
             + cell(local_time(r["received_at"]), "date") + cell(r["status_name"])
-            + cell(integer(r["rows_accepted"]), "num") + cell(integer(r["rows_rejected"]), "num") + "</tr>" for r in rows]
+            + cell(integer(r["rows_accepted"]), "num") + cell(integer(r["rows_rejected"]), "num") + "</tr>"
+            for r in rows]
     headers = ["Tệp", "Ngày số liệu", RECEIVED, "Trạng thái", "Dòng được nhận", "Dòng bị loại"]
     return "<h4>Tệp đã nhận</h4>\n" + table(headers, body, "unit-files")

@@ -52,13 +52,16 @@ def by_as_of(rows: list[dict]) -> list[tuple[dict, list[dict]]]:
 
 def indicator_table(rows: list[dict], name: str) -> str:
     """The table of one area on one as-of date (rows in `indicator_rows` order): a heading row per body, then its
-    indicators."""
+    indicators; above it, the date of the figures it is compared with (once, not in every row)."""
     body = []
     for _, group in groupby(rows, key=lambda r: r["body_code"]):
         body_rows = list(group)
         body.append(_body_row(body_rows[0]))
         body += [_indicator_row(r) for r in body_rows]
-    return table(HEADERS, body, name)
+    compared = sorted({r["previous_as_of_date"] for r in rows} - {None})
+    note = (f'<p class="note compared">Kỳ trước để so sánh: số liệu đến {", ".join(map(date, compared))}.</p>\n'
+            if compared else "")
+    return note + table(HEADERS, body, name)
 
 
 def _body_row(row: dict) -> str:
@@ -75,13 +78,12 @@ def _indicator_row(row: dict) -> str:
 
 
 def _change(row: dict) -> str:
-    """"+3,2 điểm % so với nhiệm kỳ 2015–2020 (15/10/2015)": the change, then the term compared with, by its name
-    where the body is elected, else by its year; `NO_PREVIOUS` when there is none (in words: a blank would read as
-    missing data)."""
+    """"+3,2 điểm % so với nhiệm kỳ 2015–2020": the change, then the term compared with, by its name where the body
+    is elected, else by its year (its date is above the table); `NO_PREVIOUS` when there is none (in words: a blank
+    would read as missing data)."""
     if row["previous_as_of_date"] is None:
         return NO_PREVIOUS
-    return (f"{decimal(row['change_pp'], signed=True)} điểm % so với {previous_term(row)} "
-            f"({date(row['previous_as_of_date'])})")
+    return f"{decimal(row['change_pp'], signed=True)} điểm % so với {previous_term(row)}"
 
 
 def previous_term(row: dict) -> str:

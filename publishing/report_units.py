@@ -78,7 +78,8 @@ def _unit_section(unit: dict, rows: list[dict], lineage: list[dict], files: list
     facts = " · ".join(filter(None, [unit["unit_type"].capitalize(), _validity(unit)]))
     parts = [f'<section class="unit" id="{_anchor(code)}" data-search="{_search_key(unit)}">',
              f'<h3>{escape(unit["unit_name"])} <span class="code">(mã {escape(code)})</span></h3>',
-             f'<p class="meta">{escape(facts)} · <a href="#{INDEX_ID}">↑ Danh sách đơn vị</a></p>']
+             f'<p class="meta">{escape(facts)}<span class="back"> · <a href="#{INDEX_ID}">↑ Danh sách đơn vị</a>'
+             "</span></p>"]
     if lineage:
         parts.append(f'<p class="lineage">{escape(_lineage_text(lineage))}</p>')
     for first, group in by_as_of(rows):

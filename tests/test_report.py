@@ -261,8 +261,12 @@ def test_rollup_names_the_previous_term_it_is_compared_with(page):
     before = _fixture_rows("province", 2020, "party_committee", "female")
     now = _fixture_rows("province", 2025, "party_committee", "female")
     change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
-    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với nhiệm kỳ 2020–2025 (15/10/2020)"
+    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với nhiệm kỳ 2020–2025"
     assert _rollup_cells(page, PERIODS[2025][0], "party_committee", "female")[1] == expected
+    # The date compared with stands once above the table.
+    assert '<p class="note compared">Kỳ trước để so sánh: số liệu đến 15/10/2020.</p>' in _section(
+        page, f"rollup-{PERIODS[2025][0].isoformat()}")
+    assert "compared" not in _section(page, f"rollup-{PERIODS[2020][0].isoformat()}")
     assert _rollup_cells(page, PERIODS[2020][0], "party_committee", "female")[1] == "Chưa có kỳ trước"
 
 
@@ -342,7 +346,7 @@ def test_change_of_a_body_that_is_not_elected_names_the_previous_period(page):
     before = _fixture_rows("province", 2020, "department_head", "female")
     now = _fixture_rows("province", 2025, "department_head", "female")
     change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
-    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với kỳ 2020 (15/10/2020)"
+    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với kỳ 2020"
     assert _rollup_cells(page, PERIODS[2025][0], "department_head", "female")[1] == expected
 
 
