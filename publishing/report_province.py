@@ -62,7 +62,7 @@ def province_body_sections(rows: list[dict], files: list[dict]) -> list[str]:
 
 
 def change_figures(rows: list[dict]) -> list[str]:
-    """One `<figure class="change-chart">` per as-of date of the roll-up, then of the province's own bodies, that
+    """One `<figure class="chart change-chart">` per as-of date of the roll-up, then of the province's own bodies, that
     has a previous term: the change of every body and indicator in percentage points."""
     figures = []
     rollup, own = [r for r in rows if is_rollup(r)], [r for r in rows if is_province_body(r)]
