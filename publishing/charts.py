@@ -1,4 +1,5 @@
-"""Charts of the static report: one Altair chart per indicator, rendered to inline SVG by vl-convert."""
+"""Charts of the static report, made with Altair and rendered to inline SVG by vl-convert: the shares of one
+indicator across the units, and the change of the province's figures since the previous term."""
 
 import altair as alt
 import polars as pl
@@ -7,6 +8,7 @@ import vl_convert as vlc
 PROVINCE_LABEL = "Toàn tỉnh"
 UNIT_LABEL = "Từng đơn vị"
 ROW_HEIGHT = 34
+CHANGE_BAR_HEIGHT = 15
 # Units are spread over this many lanes of their body's row, by the rank of their share, so units with similar
 # shares do not hide each other; by rank, not at random, so the same data gives the same page byte for byte.
 SPREAD_LANES = 5
@@ -55,6 +57,39 @@ def indicator_chart_svg(rows: pl.DataFrame, body_names: list[str]) -> str:
     chart = (
         alt.layer(target, units, province, data=data)
         .properties(width=640, height=alt.Step(ROW_HEIGHT))
+        .configure_axis(labelFontSize=12)
+        .configure_view(stroke="#ccc")
+    )
+    return vlc.vegalite_to_svg(chart.to_dict(), format_locale=VI_NUMBER_LOCALE, allowed_base_urls=[])
+
+
+def change_chart_svg(rows: pl.DataFrame, body_names: list[str], indicator_names: list[str]) -> str:
+    """The change since the previous term in percentage points, one bar per body and indicator, as an `<svg>`.
+
+    rows: body_name, indicator_name, change_pp — one area on one as-of date, rows without a previous term left
+    out. body_names and indicator_names give the order. The axis is symmetric around 0, so a fall reads as far
+    as a rise; each bar carries its value ("+9,0"), so the chart can be read without the table.
+    """
+    data = rows.select("body_name", "indicator_name", "change_pp")
+    # Up to a multiple of 5 points, with room left for the label of the longest bar.
+    reach = max(5.0, -(-(float(data["change_pp"].abs().max()) + 3) // 5) * 5)
+    y = alt.Y("body_name:N", sort=body_names, title=None, axis=alt.Axis(labelLimit=300))
+    offset = alt.YOffset("indicator_name:N", sort=indicator_names)
+    x = alt.X("change_pp:Q", scale=alt.Scale(domain=[-reach, reach]), title="Thay đổi (điểm %)",
+              axis=alt.Axis(format="+d"))
+    colour = alt.Color("indicator_name:N", sort=indicator_names, scale=alt.Scale(scheme="tableau10"),
+                       legend=alt.Legend(title=None, orient="top", columns=3, labelLimit=320))
+    bars = alt.Chart().mark_bar().encode(y=y, yOffset=offset, x=x, color=colour)
+    labels = [
+        alt.Chart().transform_filter(f"datum.change_pp {sign} 0")
+        .mark_text(align=align, dx=dx, fontSize=10, color="#333")
+        .encode(y=y, yOffset=offset, x=x, text=alt.Text("change_pp:Q", format="+.1f"))
+        for sign, align, dx in ((">=", "left", 3), ("<", "right", -3))
+    ]
+    zero = alt.Chart().mark_rule(color="#555").encode(x=alt.datum(0))
+    chart = (
+        alt.layer(bars, *labels, zero, data=data)
+        .properties(width=560, height=alt.Step(CHANGE_BAR_HEIGHT))  # with a yOffset, the step is one bar's
         .configure_axis(labelFontSize=12)
         .configure_view(stroke="#ccc")
     )

@@ -1,10 +1,10 @@
-"""The static `report.html`: the province roll-up per as-of date, charts of the latest period, the province's own
-bodies, the units that owe data or sent problem files, and one section per unit, for people who would rather look
-than read.
+"""The static `report.html`, written for the board: the province roll-up per as-of date, the change since the
+previous term, charts of the latest period, the province's own bodies, the units that owe data, the files received
+and what became of them, and one section per unit, found from an index or a search box.
 
-The page is self-contained (inline CSS and SVG, a Content-Security-Policy that forbids every fetch) so it can be
-mailed, printed on A4 or opened from a share without network access. It reads only the published database. Every
-string from the data is HTML-escaped: file names and messages come from outside.
+The page is self-contained (inline CSS, SVG and one hashed script, a Content-Security-Policy that forbids every
+fetch: ``report_page``) so it can be mailed, printed on A4 or opened from a share without network access. It reads
+only the published database. Every string from the data is HTML-escaped: file names and messages come from outside.
 """
 
 import datetime as dt
@@ -15,83 +15,81 @@ import polars as pl
 
 from ingest.unit_names import valid_on
 from publishing.charts import indicator_chart_svg
-from publishing.report_format import cell, date, integer, table
-from publishing.report_province import province_body_sections, rollup_sections
+from publishing.report_format import LOCAL_TIME_LABEL, date, local_time
+from publishing.report_page import page, search_form
+from publishing.report_province import change_figures, province_body_sections, rollup_sections
+from publishing.report_submissions import files_by_unit, submission_rows, submissions_overview
 from publishing.report_tables import indicator_rows, is_rollup
 from publishing.report_units import missing_units, unit_catalogue, unit_groups, unit_index, unit_lineage, unit_sections
 
-CSS = """
-body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif;
-       margin: 0 auto; max-width: 1240px; padding: 1.5rem; color: #222; background: #fff; }
-h1 { margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #8e2c1f; padding-bottom: .3rem; }
-h3 { margin: 1.5rem 0 .4rem; } h4 { margin: 1rem 0 .3rem; }
-.meta, .note, .lineage { color: #555; margin-top: 0; } .code { color: #666; font-weight: normal; }
-nav.contents ul { padding-left: 1.2rem; } nav.unit-index ul { columns: 15rem; padding-left: 1.2rem; }
-figure.chart { margin: 1.5rem 0; } figure.chart svg { max-width: 100%; height: auto; }
-figcaption h3 { margin: 0 0 .2rem; } figcaption p { margin: 0 0 .6rem; color: #555; font-size: .9rem; }
-table { border-collapse: collapse; width: 100%; font-size: .92rem; }
-th, td { border: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f3ece9; } tr.body th { background: #faf6f4; }
-table.rollup, table.province-bodies, table.unit { table-layout: fixed; }
-table.rollup th:nth-child(1), table.province-bodies th:nth-child(1), table.unit th:nth-child(1) { width: 36%; }
-table.rollup th:nth-child(2), table.province-bodies th:nth-child(2), table.unit th:nth-child(2) { width: 18%; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.met td.verdict { color: #1e7b34; font-weight: bold; } tr.unmet td.verdict { color: #b3261e; font-weight: bold; }
-.empty, .no-previous { padding: .6rem 1rem; background: #f6f6f6; border-left: 4px solid #999; }
-@media print {
-  @page { size: A4; margin: 12mm; }
-  body { max-width: none; padding: 0; font-size: 10pt; } table { font-size: 9pt; }
-  h2, h3, h4 { break-after: avoid; } tr, figure.chart { break-inside: avoid; }
-  nav.contents, .meta a { display: none; }
-}
-"""
-CONTENTS = [("rollup", "Toàn tỉnh: tổng hợp các đơn vị"), ("charts", "Biểu đồ theo chỉ số"),
-            ("province-bodies", "Cơ quan cấp tỉnh"), ("missing", "Đơn vị chưa báo cáo"),
-            ("problems", "Tệp bị tạm giữ hoặc từ chối"), ("units", "Từng đơn vị")]
+# (anchor, Vietnamese heading, English gloss), in the page's order.
+CONTENTS = [("rollup", "Toàn tỉnh: tổng hợp các đơn vị", "Province: the units summed"),
+            ("change", "Thay đổi so với kỳ trước", "Change since the previous term"),
+            ("charts", "Biểu đồ theo chỉ số", "Shares by indicator"),
+            ("province-bodies", "Cơ quan cấp tỉnh", "The province's own bodies"),
+            ("missing", "Đơn vị chưa báo cáo", "Units that have not reported"),
+            ("submissions", "Tình hình tiếp nhận báo cáo", "Files received"),
+            ("units", "Từng đơn vị", "Each unit")]
+CHANGE_NOTE = ("Mức thay đổi của tỷ lệ so với số liệu kỳ trước gần nhất, tính bằng điểm phần trăm: hiệu của hai tỷ lệ, "
+               "không phải phần trăm tăng hay giảm. Thay đổi của từng đơn vị ở bảng của đơn vị đó.")
 
 
-def render_report(con: duckdb.DuckDBPyConnection) -> str:
+def render_report(con: duckdb.DuckDBPyConnection, quality_report: str | None = None) -> str:
     """The whole HTML page for the published database behind `con` (tables indicators, submissions, units,
-    unit_lineage).
+    unit_lineage). `quality_report`: the file name, relative to the page, of the data-quality report published
+    beside it, to link; None when there is none.
 
-    A database without indicators rows gives a page saying so (the quarantined and rejected submissions are still
-    listed: they are often why there is nothing yet).
+    A database without indicators rows gives a page saying so (the submissions are still listed: a quarantined or
+    rejected file is often why there is nothing yet).
     """
     rows = indicator_rows(con)
-    problems = [_heading("problems"), _problem_submissions(con)]
+    files = submission_rows(con)
+    header = _meta(rows, files, quality_report)
+    submissions = [_heading("submissions"), *submissions_overview(files)]
     if not rows:
-        return _page("Báo cáo chỉ số cán bộ", ['<p class="empty">Chưa có số liệu chỉ số nào được công bố.</p>',
-                                                *problems])
+        return page("Báo cáo chỉ số cán bộ", [*header, '<p class="empty">Chưa có số liệu chỉ số nào được công bố.</p>',
+                                               *submissions])
     period, as_of = rows[0]["period"], rows[0]["as_of_date"]
     units = unit_catalogue(con)
     unit_rows = [r for r in rows if r["area_level"] != "province"]
     groups = unit_groups(unit_rows, units)
-    contents = "".join(f'<li><a href="#{anchor}">{escape(label)}</a></li>' for anchor, label in CONTENTS)
-    return _page(f"Báo cáo chỉ số cán bộ — kỳ {period}", [
-        f'<p class="meta">Số liệu đến ngày {date(as_of)}.</p>',
+    unit_files = files_by_unit(files)
+    province = next(code for code, unit in units.items() if unit["unit_level"] == "province")
+    contents = "".join(f'<li><a href="#{anchor}">{escape(vi)}</a> <span class="en" lang="en">{escape(en)}</span></li>'
+                       for anchor, vi, en in CONTENTS)
+    return page(f"Báo cáo chỉ số cán bộ — kỳ {period}", [
+        *header, search_form(),
         f'<nav class="contents"><ul>{contents}</ul></nav>',
         _heading("rollup"), *rollup_sections(rows),
+        _heading("change"), f'<p class="note">{escape(CHANGE_NOTE)}</p>', *change_figures(rows),
         _heading("charts", f" — kỳ {period}"), *_charts(_chart_rows(rows, units, period, as_of)),
-        _heading("province-bodies", " (số liệu riêng, không phải tổng hợp các đơn vị)"), *province_body_sections(rows),
+        _heading("province-bodies", " (số liệu riêng, không phải tổng hợp các đơn vị)"),
+        *province_body_sections(rows, unit_files.get(province, [])),
         _heading("missing", f" — kỳ {period}"), missing_units(units, rows, period, as_of),
-        *problems,
+        *submissions,
         _heading("units"), unit_index(groups, unit_rows, units),
-        *unit_sections(groups, unit_rows, units, unit_lineage(con)),
+        *unit_sections(groups, unit_rows, units, unit_lineage(con), unit_files),
     ])
 
 
-def _page(title: str, sections: list[str]) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{escape(title)}</h1>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
-    )
+def _meta(rows: list[dict], files: list[dict], quality_report: str | None) -> list[str]:
+    """What the page is about: the data's date, the latest file received (in Hanoi time), the quality report. No
+    time of rendering: the same data gives the same page byte for byte."""
+    facts = [f"Số liệu đến ngày {date(rows[0]['as_of_date'])}."] if rows else []
+    received = [f["received_at"] for f in files if f["received_at"]]
+    if received:
+        facts.append(f"Tệp mới nhất nhận lúc {local_time(max(received))} ({LOCAL_TIME_LABEL}).")
+    parts = [f'<p class="meta">{escape(" ".join(facts))}</p>'] if facts else []
+    if quality_report:
+        parts.append(f'<p class="meta quality">Kết quả kiểm tra chất lượng dữ liệu của lần công bố này: <a href="'
+                     f'{escape(quality_report)}">{escape(quality_report)}</a> <span class="en" lang="en">data quality '
+                     "report</span></p>")
+    return parts
 
 
 def _heading(anchor: str, detail: str = "") -> str:
-    return f'<h2 id="{anchor}">{escape(dict(CONTENTS)[anchor] + detail)}</h2>'
+    [(vi, en)] = [(vi, en) for a, vi, en in CONTENTS if a == anchor]
+    return f'<h2 id="{anchor}">{escape(vi + detail)} <span class="en" lang="en">{escape(en)}</span></h2>'
 
 
 def _chart_rows(rows: list[dict], units: dict[str, dict], period: int, as_of: dt.date) -> list[dict]:
@@ -129,21 +127,3 @@ def _charts(rows: list[dict]) -> list[str]:
         )
     return figures
 
-
-def _problem_submissions(con: duckdb.DuckDBPyConnection) -> str:
-    """Every quarantined or rejected submission, newest first, with the reason given to the unit."""
-    rows = con.sql(
-        "SELECT s.file_name, coalesce(u.unit_name, s.area_code) AS unit, s.as_of_date, s.received_at, s.status_name, "
-        "s.rows_total, s.rows_rejected, s.message FROM submissions s LEFT JOIN units u ON u.unit_code = s.area_code "
-        "WHERE s.needs_attention ORDER BY s.received_at DESC, s.file_name").fetchall()
-    if not rows:
-        return '<p class="empty">Không có tệp nào bị tạm giữ hoặc từ chối.</p>'
-    body = [
-        "<tr>" + cell(file_name) + cell(unit or "Chưa xác định") + cell(date(as_of))
-        + cell(received_at.strftime("%d/%m/%Y %H:%M") if received_at else "—")
-        + cell(status_name) + cell(f"{integer(rows_rejected)} / {integer(rows_total)}", "num")
-        + cell(message or "") + "</tr>"
-        for file_name, unit, as_of, received_at, status_name, rows_total, rows_rejected, message in rows
-    ]
-    headers = ["Tệp", "Đơn vị", "Ngày số liệu", "Nhận lúc (UTC)", "Trạng thái", "Dòng lỗi / tổng số dòng", "Lý do"]
-    return table(headers, body, "submissions")

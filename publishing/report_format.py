@@ -1,11 +1,16 @@
-"""How the report writes numbers, dates and table markup: Vietnamese style (41,5 % — 1.234 — 15/10/2020), every
-percentage beside the exact counts it comes from, every string from the data HTML-escaped.
+"""How the report writes numbers, dates, times and table markup: Vietnamese style (41,5 % — 1.234 — 15/10/2020 —
+08:30 giờ Hà Nội), every percentage beside the exact counts it comes from, every string from the data HTML-escaped.
 
 Not here: which rows a table shows (``report_tables``, ``report_units``).
 """
 
 import datetime as dt
 from html import escape
+from zoneinfo import ZoneInfo
+
+# The board reads Hanoi time; the published tables keep UTC (`submissions.received_at`, no time zone).
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_TIME_LABEL = "giờ Hà Nội, GMT+7"
 
 
 def share(value_pct: float, numerator: int, denominator: int) -> str:
@@ -25,6 +30,18 @@ def integer(value: int | None) -> str:
 
 def date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def local_time(utc: dt.datetime | None) -> str:
+    """A UTC time without a time zone, as the published tables hold it, in Hanoi time: "02/07/2025 15:00"."""
+    if utc is None:
+        return "—"
+    return utc.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
+
+
+def term(value: str) -> str:
+    """A term as printed in Party documents, with an en dash: "2020–2025" (the tables write "2020-2025")."""
+    return value.replace("-", "–")
 
 
 def table(headers: list[str], body: list[str], name: str) -> str:

@@ -1,9 +1,10 @@
 """The units in the report: an index of links grouped by unit type (xã, phường, huyện…), one section per unit with
-its tables, where it came from (the 2025 reform's lineage) and, where it has no earlier term, why; and the units
-that owe data.
+its tables, where it came from (the 2025 reform's lineage), where it has no earlier term why, and the files it
+sent; and the units that owe data.
 
-A page with 65 communes stays usable because a unit is found by name in the index (or with the browser's search),
-not by scanning charts. Not here: the province (``report_province``).
+A page with 65 communes stays usable because a unit is found by name in the index or the search box, not by
+scanning charts: every index entry and section carries its search key (`data-search`, the folded name and code)
+for the box's script (``report_page``). Not here: the province (``report_province``).
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ import duckdb
 from ingest.unit_names import valid_on
 from ingest.text import fold
 from publishing.report_format import cell, date, table
+from publishing.report_submissions import unit_files_table
 from publishing.report_tables import by_as_of, indicator_table
 
 INDEX_ID = "unit-index"
@@ -52,29 +54,32 @@ def unit_index(groups: dict[str, list[str]], unit_rows: list[dict], units: dict[
     parts = [f'<nav class="unit-index" id="{INDEX_ID}">']
     for kind, codes in groups.items():
         kind_periods = ", ".join(str(p) for p in sorted(set().union(*(periods[c] for c in codes)), reverse=True))
-        parts.append(f"<h3>{escape(kind.capitalize())} ({len(codes)}) — số liệu kỳ {kind_periods}</h3>\n<ul>")
-        parts += [f'<li><a href="#{_anchor(c)}">{escape(units[c]["unit_name"])}</a> '
-                  f'<span class="code">{escape(c)}</span></li>' for c in codes]
-        parts.append("</ul>")
+        parts.append(f'<div class="unit-group">\n<h3>{escape(kind.capitalize())} ({len(codes)}) — số liệu kỳ '
+                     f"{kind_periods}</h3>\n<ul>")
+        parts += [f'<li data-search="{_search_key(units[c])}"><a href="#{_anchor(c)}">{escape(units[c]["unit_name"])}'
+                  f'</a> <span class="code">{escape(c)}</span></li>' for c in codes]
+        parts.append("</ul>\n</div>")
     return "\n".join([*parts, "</nav>"])
 
 
 def unit_sections(groups: dict[str, list[str]], unit_rows: list[dict], units: dict[str, dict],
-                  lineage: dict[str, list[dict]]) -> list[str]:
-    """One `<section class="unit">` per unit, in the index's order, with a table per as-of date, newest first."""
+                  lineage: dict[str, list[dict]], files: dict[str, list[dict]]) -> list[str]:
+    """One `<section class="unit">` per unit, in the index's order, with a table per as-of date, newest first, then
+    the unit's files (`files`: unit code → its submissions)."""
     rows_of = defaultdict(list)
     for row in unit_rows:
         rows_of[row["area_code"]].append(row)
-    return [_unit_section(units[code], rows_of[code], lineage.get(code, []))
+    return [_unit_section(units[code], rows_of[code], lineage.get(code, []), files.get(code, []))
             for codes in groups.values() for code in codes]
 
 
-def _unit_section(unit: dict, rows: list[dict], lineage: list[dict]) -> str:
+def _unit_section(unit: dict, rows: list[dict], lineage: list[dict], files: list[dict]) -> str:
     code = unit["unit_code"]
     facts = " · ".join(filter(None, [unit["unit_type"].capitalize(), _validity(unit)]))
-    parts = [f'<section class="unit" id="{_anchor(code)}">',
+    parts = [f'<section class="unit" id="{_anchor(code)}" data-search="{_search_key(unit)}">',
              f'<h3>{escape(unit["unit_name"])} <span class="code">(mã {escape(code)})</span></h3>',
-             f'<p class="meta">{escape(facts)} · <a href="#{INDEX_ID}">↑ Danh sách đơn vị</a></p>']
+             f'<p class="meta">{escape(facts)}<span class="back"> · <a href="#{INDEX_ID}">↑ Danh sách đơn vị</a>'
+             "</span></p>"]
     if lineage:
         parts.append(f'<p class="lineage">{escape(_lineage_text(lineage))}</p>')
     for first, group in by_as_of(rows):
@@ -83,6 +88,8 @@ def _unit_section(unit: dict, rows: list[dict], lineage: list[dict]) -> str:
         if all(r["previous_as_of_date"] is None for r in group):
             parts.append(f'<p class="no-previous">{escape(no_previous_note(lineage))}</p>')
         parts.append(indicator_table(group, "unit"))
+    if files:
+        parts.append(unit_files_table(files))
     return "\n".join([*parts, "</section>"])
 
 
@@ -111,6 +118,12 @@ def _validity(unit: dict) -> str:
     start, end = unit["valid_from"], unit["valid_to"]
     return " ".join(filter(None, ["có hiệu lực" if start or end else "", f"từ {date(start)}" if start else "",
                                   f"đến {date(end)}" if end else ""]))
+
+
+def _search_key(unit: dict) -> str:
+    """What the search box matches: the name folded as ingest folds names ("Phường Đông Kinh" → phuongdongkinh),
+    and the code."""
+    return escape(f"{fold(unit['unit_name'])} {unit['unit_code']}")
 
 
 def _anchor(code: str) -> str:

@@ -1,12 +1,16 @@
-"""The static report: the province roll-up per as-of date, the province's own bodies apart, one section per unit
-reachable from an index, exact counts beside every share, charts per indicator, missing units, problem files —
-escaped and offline."""
+"""The static report: the province roll-up per as-of date, the change since the previous term named by that term
+(in tables and a chart), the province's own bodies apart, one section per unit reachable from an index or the
+search box, exact counts beside every share, charts per indicator, missing units, the files received in Hanoi time
+— escaped, offline and deterministic. The demo's report in a browser: test_report_browser.py."""
 
+import base64
 import datetime as dt
+import hashlib
 from collections import Counter
 import re
 import struct
 import subprocess
+import unicodedata
 import zlib
 from html import escape
 from pathlib import Path
@@ -15,6 +19,7 @@ import duckdb
 import pytest
 
 from publishing.report import render_report
+from publishing.report_page import SCRIPT
 
 CHROMIUM = Path("/usr/bin/chromium")
 INDICATORS = ["female", "under_40", "ethnic_minority"]
@@ -125,7 +130,10 @@ def _published_database(with_indicators: bool = True) -> duckdb.DuckDBPyConnecti
             ($evil, 'b2', '180', '2025-06-30', '2025-07-01 09:30', 'quarantined', 100, 90, 10,
              'Quá nhiều dòng lỗi: 10/100 <b>vượt ngưỡng</b>', NULL, 'Tạm giữ', true),
             ('180_2025.xlsx', 'c3', '180', '2025-06-30', '2025-07-03 10:00', 'accepted', 95, 95, 0, NULL, NULL,
-             'Đã chấp nhận', false);
+             'Đã chấp nhận', false),
+            ('06001_2025.xlsx', 'd4', '06001', '2025-10-01', '2025-10-01 17:45', 'accepted_with_rejects', 80, 78, 2,
+             '2 dòng bị loại, xem tệp phản hồi', '06001_2025-10-01_phan_hoi.xlsx', 'Đã chấp nhận, có dòng bị loại',
+             false);
     """, {"evil": EVIL_FILE_NAME})
     if with_indicators:
         rows = _indicator_rows()
@@ -144,7 +152,13 @@ def _table(page: str, name: str) -> str:
 
 
 def _section(page: str, anchor: str) -> str:
-    return re.search(rf'<section class="[^"]+" id="{anchor}">(.*?)</section>', page, re.S).group(1)
+    return re.search(rf'<section class="[^"]+" id="{anchor}"[^>]*>(.*?)</section>', page, re.S).group(1)
+
+
+def _without_own_script(page: str) -> str:
+    """The page without the report's one script (the search box's), which must be there exactly once."""
+    assert page.count(f"<script>{SCRIPT}</script>") == 1
+    return page.replace(f"<script>{SCRIPT}</script>", "")
 
 
 def _share(row: dict) -> str:
@@ -180,7 +194,7 @@ def _rollup_cells(page: str, as_of: dt.date, body_code: str, indicator_code: str
 
 def _body_heading(row: dict) -> str:
     """A body's heading row: its name, its term if elected, its members."""
-    term = f"nhiệm kỳ {row['term']}" if row["term"] else None
+    term = f"nhiệm kỳ {row['term'].replace('-', '–')}" if row["term"] else None
     return " — ".join(filter(None, [row["body_name"], term, f"{row['denominator']} thành viên"]))
 
 
@@ -196,7 +210,7 @@ def test_title_names_the_latest_period(page):
 
 
 def test_strings_from_the_data_are_escaped(page):
-    assert "<script" not in page
+    assert "<script" not in _without_own_script(page)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;.xlsx" in page
     assert "<b>" not in page and "&lt;b&gt;vượt ngưỡng&lt;/b&gt;" in page
 
@@ -205,7 +219,7 @@ def test_names_drawn_inside_charts_are_escaped():
     con = _published_database()
     con.execute("UPDATE indicators SET body_name = '<script>x</script>' WHERE body_code = 'department_head'")
     page = render_report(con)
-    assert "<script" not in page
+    assert "<script" not in _without_own_script(page)
     figures = re.findall(r'<figure class="chart"[^>]*>(.*?)</figure>', page, re.S)
     assert len(figures) == len(INDICATORS) and all("&lt;script&gt;x&lt;/script&gt;" in f for f in figures)
 
@@ -247,8 +261,12 @@ def test_rollup_names_the_previous_term_it_is_compared_with(page):
     before = _fixture_rows("province", 2020, "party_committee", "female")
     now = _fixture_rows("province", 2025, "party_committee", "female")
     change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
-    expected = f"so với 15/10/2020: {format(change, '+.1f').replace('.', ',')} điểm %"
+    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với nhiệm kỳ 2020–2025"
     assert _rollup_cells(page, PERIODS[2025][0], "party_committee", "female")[1] == expected
+    # The date compared with stands once above the table.
+    assert '<p class="note compared">Kỳ trước để so sánh: số liệu đến 15/10/2020.</p>' in _section(
+        page, f"rollup-{PERIODS[2025][0].isoformat()}")
+    assert "compared" not in _section(page, f"rollup-{PERIODS[2020][0].isoformat()}")
     assert _rollup_cells(page, PERIODS[2020][0], "party_committee", "female")[1] == "Chưa có kỳ trước"
 
 
@@ -303,7 +321,7 @@ def test_commune_without_previous_term_says_it_was_formed_by_the_reform(page):
         section = _section(page, f"unit-{code}")
         assert (f"Chưa có kỳ trước: đơn vị hình thành từ {REFORM_DAY:%d/%m/%Y} (sắp xếp đơn vị hành chính)"
                 in section)
-        changes = [cells[1] for cells in _indicator_cells(section).values()]
+        changes = [cells[1] for cells in _indicator_cells(_table(section, "unit")).values()]
         assert changes == ["Chưa có kỳ trước"] * len(UNIT_BODIES) * len(INDICATORS)
 
 
@@ -322,6 +340,96 @@ def test_quarantined_submission_is_listed_with_its_message(page):
     problems = _table(page, "submissions")
     assert "Tạm giữ" in problems and "Quá nhiều dòng lỗi: 10/100" in problems
     assert "178_2025.xlsx" not in problems
+
+
+def test_change_of_a_body_that_is_not_elected_names_the_previous_period(page):
+    before = _fixture_rows("province", 2020, "department_head", "female")
+    now = _fixture_rows("province", 2025, "department_head", "female")
+    change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
+    expected = f"{format(change, '+.1f').replace('.', ',')} điểm % so với kỳ 2020"
+    assert _rollup_cells(page, PERIODS[2025][0], "department_head", "female")[1] == expected
+
+
+def test_change_chart_for_each_rollup_date_with_a_previous_term(page):
+    figures = dict(re.findall(r'<figure class="chart change-chart" id="([^"]+)">(.*?)</figure>', page, re.S))
+    assert list(figures) == [f"change-rollup-{PERIODS[2025][0].isoformat()}"]  # 2020 has nothing to compare with
+    [figure] = figures.values()
+    assert figure.count("<svg") == 1
+    assert "so với nhiệm kỳ 2020–2025 (số liệu đến 15/10/2020); kỳ 2020 (số liệu đến 15/10/2020)" in figure
+    assert "units-changed" in figure  # 4 units expected in 2025, 3 in 2020
+    # Every body and indicator has its labelled bar: the labels are the changes, one decimal, signed.
+    for body_code in UNIT_BODIES:
+        for indicator_code in INDICATORS:
+            before = _fixture_rows("province", 2020, body_code, indicator_code)
+            now = _fixture_rows("province", 2025, body_code, indicator_code)
+            change = 100 * now["numerator"] / now["denominator"] - 100 * before["numerator"] / before["denominator"]
+            label = format(change, "+.1f").replace(".", ",").replace("-", "−")  # d3 writes a minus sign
+            assert f">{label}</text>" in figure
+
+
+def test_received_times_are_given_in_hanoi_time(page):
+    problems = _table(page, "submissions")
+    assert "Nhận lúc (giờ Hà Nội, GMT+7)" in problems
+    assert "01/07/2025 16:30" in problems  # received 09:30 UTC
+    assert "Tệp mới nhất nhận lúc 02/10/2025 00:45 (giờ Hà Nội, GMT+7)." in page  # 17:45 UTC the day before
+
+
+def test_accepted_file_with_rejected_rows_is_listed_with_its_feedback_file(page):
+    listed = _table(page, "rejected-rows")
+    assert "06001_2025.xlsx" in listed and "2 / 80" in listed and "06001_2025-10-01_phan_hoi.xlsx" in listed
+    assert "Đã chấp nhận, có dòng bị loại" in listed
+    assert "06001_2025.xlsx" not in _table(page, "submissions")  # it needs no new file
+    assert EVIL_FILE_NAME not in listed and "180_2025.xlsx" not in listed
+
+
+def test_status_summary_counts_the_files_and_rows_of_each_status(page):
+    rows = re.findall(r"<tr[^>]*><td>([^<]+)</td><td class=\"num\">([\d.]+)</td><td class=\"num\">([\d.]+)</td>"
+                      r"<td class=\"num\">([\d.]+)</td></tr>", _table(page, "status-summary"))
+    # Files needing attention first; then by number of files.
+    assert rows == [("Tạm giữ", "1", "90", "10"), ("Đã chấp nhận", "2", "215", "0"),
+                    ("Đã chấp nhận, có dòng bị loại", "1", "78", "2"), ("Tổng cộng", "4", "383", "12")]
+
+
+def test_unit_section_lists_the_files_it_sent(page):
+    files = _table(_section(page, "unit-180"), "unit-files")
+    assert [re.sub(r"<[^>]+>", "", name) for name in re.findall(r"<tr><td>(.*?)</td>", files)] == [
+        "180_2025.xlsx", escape(EVIL_FILE_NAME)]  # newest first
+    assert "Tạm giữ" in files and "03/07/2025 17:00" in files
+    assert "unit-files" not in _section(page, "unit-05977")  # it sent none
+
+
+def test_every_unit_carries_its_search_key(page):
+    for code, (_, name) in {**DISTRICTS, **COMMUNES}.items():
+        key = _fold(name) + " " + code
+        assert re.search(rf'<section class="unit" id="unit-{code}" data-search="{key}">', page)
+        assert f'<li data-search="{key}"><a href="#unit-{code}">' in page
+
+
+def _fold(name: str) -> str:
+    """The key the search box's script folds a query to: "Phường Đông Kinh" → "phuongdongkinh"."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFD", name.lower()).replace("đ", "d"))
+
+
+def test_the_one_script_is_allowed_by_its_hash_and_nothing_else(page):
+    [script] = re.findall(r"<script>(.*?)</script>", page, re.S)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert f"script-src 'sha256-{digest}'" in policy and "unsafe-eval" not in policy
+    assert "default-src 'none'" in policy and "nonce" not in policy
+
+
+def test_search_box_is_hidden_until_its_script_shows_it(page):
+    assert re.search(r'<form class="unit-search" id="unit-search" role="search" hidden>', page)
+
+
+def test_the_same_database_gives_the_same_page(page):
+    assert render_report(_published_database()) == page
+
+
+def test_quality_report_is_linked_only_when_it_is_published_beside_the_page(page):
+    assert "quality_report.html" not in page
+    linked = render_report(_published_database(), quality_report="quality_report.html")
+    assert '<a href="quality_report.html">quality_report.html</a>' in linked
 
 
 def test_empty_database_gives_a_page_saying_there_is_no_data_yet():
