@@ -25,21 +25,17 @@ from dataclasses import dataclass
 from functools import cache
 
 from ingest.errors import SubmissionError
+from ingest.header_search import HEADER_CELL_CHARS, HEADER_SEARCH_ROWS, ROSTER_KEYS
 from ingest.reference import LAYOUT_DIR, Vocabulary
 from ingest.tcvn3 import TABLE, decode_tcvn3
 
 # The title block and the header are in a file's first rows; a megabyte holds them many times over, and telling the
 # encoding and the separator from it costs the same for a 200 MB file.
 HEAD_BYTES = 1 << 20
-HEADER_CELL_CHARS = 200  # as ingest.header folds only a cell's start
 SEPARATORS = {",": ("dấu phẩy (,)", "commas"), ";": ("dấu chấm phẩy (;)", "semicolons"), "\t": ("tab", "tabs")}
 BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 CP1258, TCVN3 = "Windows-1258", "TCVN3 (ABC)"
-# What a roster's header is, as ingest.header says (HEADER_SEARCH_ROWS, ROSTER_KEYS; ingest.header reads the Sheets
-# this module's rows become, so it cannot be imported here: tests/test_text_files.py keeps the two equal).
-HEADER_ROWS = 20
-KEY_ROLES = frozenset({"full_name", "ethnicity"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ def _marked_spellings() -> tuple[str, ...]:
     read in its right encoding."""
     with (LAYOUT_DIR / "columns.csv").open(encoding="utf-8", newline="") as handle:
         spellings = {unicodedata.normalize("NFC", row["header"]).casefold() for row in csv.DictReader(handle)
-                     if row["role"] in KEY_ROLES}
+                     if row["role"] in ROSTER_KEYS}
     return tuple(sorted(s for s in spellings if not s.isascii()))
 
 
@@ -81,7 +77,7 @@ def _header_roles(text: str, separator: str, headers: Vocabulary) -> set[str]:
     """The roles named by the row of the file's top that names the most, split at ``separator``."""
     best: set[str] = set()
     try:
-        for _, row in zip(range(HEADER_ROWS), _split(text, separator)):
+        for _, row in zip(range(HEADER_SEARCH_ROWS), _split(text, separator)):
             roles = {headers.by_prefix(cell[:HEADER_CELL_CHARS]) for cell in row if cell.strip()} - {None}
             best = max(best, roles, key=len)
     except csv.Error:  # a field past the csv module's limit: what came before it still counts
@@ -122,7 +118,7 @@ def _single_byte(data: bytes, headers: Vocabulary) -> tuple[str, str]:
     """(encoding, text) of a file that is not UTF-8: the reading of the top that shows the roster's header words
     with their diacritics; failing that, the one reading that shows the header at all (the other cannot be)."""
     readings = _single_byte_readings(data[:HEAD_BYTES])
-    evidence = {name: (_marked_words(name, text), KEY_ROLES <= _separator(text, headers)[1])
+    evidence = {name: (_marked_words(name, text), ROSTER_KEYS <= _separator(text, headers)[1])
                 for name, text in readings.items()}
     best = max(evidence.values())
     fitting = [name for name, found in evidence.items() if found == best]
@@ -194,7 +190,7 @@ def read_text_sheet(data: bytes, headers: Vocabulary, check: Callable[[int, int]
     encoding, text = _decoded(data, headers)
     separator, roles = _separator(text[:HEAD_BYTES], headers)
     if not roles:
-        searched = HEADER_ROWS
+        searched = HEADER_SEARCH_ROWS
         tried_vi, tried_en = (", ".join(labels[i] for labels in SEPARATORS.values()) for i in (0, 1))
         raise SubmissionError(
             "no_roster_sheet",

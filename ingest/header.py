@@ -13,21 +13,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.errors import SubmissionError
+from ingest.header_search import HEADER_CELL_CHARS, HEADER_SEARCH_ROWS, ROSTER_KEYS
 from ingest.reference import Reference
 from ingest.text import fold
 from ingest.workbook import Sheet
 
-HEADER_SEARCH_ROWS = 20
-ROSTER_KEYS = {"full_name", "ethnicity"}
 ROSTER_REQUIRED = ("full_name", "birth", "ethnicity", "body")
 # A row naming this many roster columns is the roster's header even if a key column is missing, so the clerk is told
 # which one, instead of "no roster found".
 ROSTER_ROLES = {"full_name", "birth", "gender", "ethnicity", "body", "term", "education", "political_theory"}
 MIN_ROLES_FOR_INCOMPLETE_HEADER = 3
 TRAINING_ROLES = ("training_year", "training_content", "training_value")  # the columns a training sheet has
-# A header is told by how its cell starts, and the rows searched for it may be people's rows: folding only a cell's
-# start keeps a megabyte-long name in those rows from costing a second per search.
-HEADER_CELL_CHARS = 200
 ROLE_NAMES = {
     "full_name": "Họ và tên",
     "birth": "Ngày sinh / Năm sinh",

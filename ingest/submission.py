@@ -171,7 +171,7 @@ def _parsed(opened: _Opened, roster: CleanRoster, reference: Reference) -> Parse
         identity=opened.identity,
         memberships=roster.memberships,
         training=training_rows,
-        rejected=pl.concat(rejected),
+        rejected=pl.concat(rejected, how="diagonal"),  # the roster's and the training sheet's, by column name
         rows_total=roster.rows_total + training_total,
         notes=_notes([*(h.sheet for h in opened.headers), *([training_header.sheet] if training_header else [])])
         + _sheets_read(opened.headers, roster),

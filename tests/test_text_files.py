@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.delimited import HEAD_BYTES, HEADER_ROWS, KEY_ROLES, tcvn3_as_shown
+from ingest.delimited import HEAD_BYTES, tcvn3_as_shown
 from ingest.errors import SubmissionError
-from ingest.header import HEADER_SEARCH_ROWS, ROSTER_KEYS
+from ingest.header import HEADER_SEARCH_ROWS
 from ingest.reference import load_reference
 from ingest.settings import load_settings
 from ingest.submission import read_submission
@@ -38,10 +38,6 @@ def _refusal(path: Path) -> SubmissionError:
     with pytest.raises(SubmissionError) as refused:
         read_sheets(path, SETTINGS, path.name)
     return refused.value
-
-
-def test_text_files_take_the_header_rows_and_key_columns_ingest_header_takes():
-    assert (HEADER_ROWS, KEY_ROLES) == (HEADER_SEARCH_ROWS, ROSTER_KEYS)
 
 
 def test_a_plain_utf8_comma_csv_gets_no_note(tmp_path):
