@@ -31,6 +31,10 @@ from ingest.settings import Settings, load_settings
 from ingest.suggestions import accepted_form, born_between, closest_spellings
 from samples import hostile
 from samples.forms import Layout, Person, Roster, write_roster
+from samples.hostile import FIRST_PERSON_ROW, HEADER, people
+from samples.workbooks import cp1258_bytes
+from tests.test_roster_sheets import Formula, never_calculated, roster_rows, workbook
+from tests.test_roster_sheets import Sheet as SheetSpec
 
 AS_OF = date(2020, 10, 15)
 AFTER_REFORM = date(2025, 10, 15)
@@ -111,6 +115,31 @@ def _text(path: Path, content: str) -> Path:
     return path
 
 
+def _png(path: Path) -> Path:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    return path
+
+
+def _header_without_diacritics(path: Path) -> Path:
+    """A text file whose header reads alike as Windows-1258 and as TCVN3: neither encoding can be told."""
+    path.write_bytes(b"Ho va ten,Dan toc,Ngay sinh\r\n" + cp1258_bytes("Hoàng Thị Yến,Nùng,07/03/1985\r\n"))
+    return path
+
+
+def _formulas_never_calculated(path: Path) -> Path:
+    crowd = people(5)
+    first, column = FIRST_PERSON_ROW - 1, HEADER.index("Ngày sinh")
+    cells = {(first + i, column): Formula(f"=DATE({p.birth.year},{p.birth.month},{p.birth.day})",
+                                         (p.birth - date(1899, 12, 30)).days) for i, p in enumerate(crowd)}
+    return never_calculated(workbook(path, [SheetSpec("Danh sách", roster_rows("Huyện Hữu Lũng", crowd),
+                                                      cells=cells)]), 1)
+
+
+def _sheets_naming_two_units(path: Path) -> Path:
+    return workbook(path, [SheetSpec("Danh sách", roster_rows("Huyện Chi Lăng", people(4))),
+                           SheetSpec("Danh sách (2)", roster_rows("Huyện Đình Lập", people(4, 4)))])
+
+
 def _roster(title: str, as_of: date = AS_OF, people: int = 5, **layout) -> Callable[[Path], Path]:
     return lambda path: write_roster(path, small_roster(title, as_of, people), Layout(**layout))
 
@@ -129,6 +158,10 @@ REFUSALS = {
     "DS không ngày.xlsx": (_roster("Huyện Bắc Sơn", title_block=False), "no_as_of_date", None),
     "DS năm sau.xlsx": (_roster("Xã Văn Quan", NEXT_YEAR), "as_of_in_future", ("06253", NEXT_YEAR)),
     "188_2020-10-15.csv": (_not_utf8, "not_utf8", ("188", AS_OF)),
+    "Ảnh danh sách.csv": (_png, "not_a_spreadsheet", None),
+    "189_2020-10-15.csv": (_header_without_diacritics, "ambiguous_encoding", ("189", AS_OF)),
+    "DS Hữu Lũng công thức.xlsx": (_formulas_never_calculated, "formulas_not_calculated", ("186", AS_OF)),
+    "DS hai đơn vị.xlsx": (_sheets_naming_two_units, "roster_sheets_disagree", ("187", AS_OF)),
 }
 
 
@@ -193,8 +226,8 @@ def test_a_refused_file_whose_sender_is_known_carries_its_unit_and_date_in_submi
 def test_a_refused_file_of_no_known_unit_has_no_unit_in_submissions(refused):
     _, submissions = refused
     unknown = [n for n, (_, _, identity) in REFUSALS.items() if identity is None]
-    assert len(unknown) == 6
-    assert [(submissions[n]["unit_code"], submissions[n]["as_of_date"]) for n in unknown] == [(None, None)] * 6
+    assert len(unknown) == 7
+    assert [(submissions[n]["unit_code"], submissions[n]["as_of_date"]) for n in unknown] == [(None, None)] * 7
 
 
 def test_unit_not_valid_feedback_says_which_units_report_for_that_date(refused):
@@ -469,3 +502,14 @@ def test_every_row_reason_has_an_accepted_form_in_both_languages_and_no_file_rea
     reasons = REFERENCE.reasons.values()
     assert all(r.accepted and r.accepted_en for r in reasons if r.scope == "row")
     assert not any(r.accepted or r.accepted_en for r in reasons if r.scope == "file")
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("Ảnh danh sách.csv", "the file is a PNG image, not a spreadsheet"),
+    ("189_2020-10-15.csv", "Windows-1258 or TCVN3"),
+    ("DS Hữu Lũng công thức.xlsx", "formulas were never calculated: sheet 'Danh sách' has 5 formula cell(s)"),
+    ("DS hai đơn vị.xlsx", "sheet 'Danh sách (2)' is for Huyện Đình Lập"),
+])
+def test_the_feedback_of_a_refusal_says_what_was_found(refused, name, says):
+    settings, submissions = refused
+    assert says in _lines(settings.feedback / submissions[name]["feedback_file"])[3][0]
