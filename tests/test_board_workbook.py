@@ -169,5 +169,5 @@ def test_demo_workbook_names_the_release_and_its_time(demo_published):
     for sheet in workbook.worksheets:
         lines = [sheet.cell(row, 1).value or "" for row in range(1, 6)]
         assert any(release in line for line in lines), sheet.title
-        assert f"Công bố lúc {published_at:%H:%M} ngày {published_at:%d/%m/%Y}" in lines, sheet.title
+        assert f"Công bố lúc {published_at:%H:%M} ngày {published_at:%d/%m/%Y} (giờ Việt Nam, UTC+7)" in lines
     assert len(workbook.sheetnames) == 20  # contents, 7 bodies × 2 dates of districts, 4 of communes, Cấp tỉnh
