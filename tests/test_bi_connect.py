@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 published, stop, log = sys.argv[1:4]
 warnings.simplefilter("ignore")  # duckdb-engine warns that it does not reflect indexes
 engine = sa.create_engine(f"duckdb:///{published}/warehouse.duckdb?access_mode=read_only", poolclass=NullPool)
-COLUMNS = sa.text("select table_name, column_name, comment from duckdb_columns() order by all")
+COLUMNS = sa.text("select table_name, column_name, comment from duckdb_columns() where not internal order by all")
 FIGURES = sa.text("select count(*), sum(numerator) from indicators")
 ready = False
 with open(log, "w") as out:
