@@ -27,6 +27,8 @@ FILE_NAME = "bao_cao_chi_so.xlsx"
 HEADER_ROW = 6  # the first of the two header rows, below the header block and a blank row
 FIGURE_HEADERS = ("Số người", "Tỷ lệ", "Thay đổi (điểm %)")
 A4 = 9  # xlsxwriter's paper code
+READING_NOTE = ("Tỷ lệ = số người đạt chỉ tiêu / tổng số; thay đổi tính bằng điểm phần trăm so với kỳ trước (ngày ghi ở "
+                "cột Kỳ trước); ô trống: không có kỳ trước để so sánh.")
 
 
 def _published(published_at: dt.datetime) -> str:
@@ -36,10 +38,6 @@ def _published(published_at: dt.datetime) -> str:
 
 def _source(release: str) -> str:
     return f"Nguồn: Kho dữ liệu cán bộ (Cadre Warehouse), bảng indicators, bản công bố {release}"
-
-
-READING_NOTE = ("Tỷ lệ = số người đạt chỉ tiêu / tổng số; thay đổi tính bằng điểm phần trăm so với kỳ trước (ngày ghi ở "
-                "cột Kỳ trước); ô trống: không có kỳ trước để so sánh.")
 
 
 class _Formats:

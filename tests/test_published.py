@@ -270,3 +270,15 @@ def test_reader_sees_complete_data_while_releases_are_swapped_in(demo_published,
     assert len({s["release"] for s in seen}) >= 2  # the reader really read across swaps
     assert not (warehouse / held_release).exists()  # the release it held open was pruned under it
     assert (warehouse / "published").resolve().name == releases[-1]
+
+
+def test_the_same_data_publishes_the_same_parquet_bytes(demo_run, tmp_path):
+    """The release's time is in its id and the spreadsheet, never in a Parquet file: BI caches and the concurrency
+    tests compare the files byte for byte."""
+    warehouse = tmp_path / "warehouse"
+    _copy_work(demo_run.warehouse, warehouse)
+    releases = [publish(warehouse / "work" / "warehouse.duckdb", warehouse).path for _ in range(2)]
+    files = [sorted((release / "parquet").iterdir()) for release in releases]
+    assert [p.name for p in files[0]] == [p.name for p in files[1]] and len(files[0]) == 6
+    assert [p.read_bytes() for p in files[0]] == [p.read_bytes() for p in files[1]]
+    assert releases[0].name != releases[1].name
