@@ -6,7 +6,11 @@ gets the old release or the new one, never half of either. A reader that still h
 it; the two previous releases are kept for such readers and for rollback.
 
 The run writes privately (``ingest.modes``), but a release is for every BI user: ``releases/`` is opened to them, and
-a finished release is made read-only (0555 folders, 0444 files), nobody's to change once it may be published.
+a finished release is made read-only (0555 folders, 0444 files), nobody's to change once it may be published. A
+client that forgets to open the database read-only is refused instead of taking the write lock every reader needs.
+
+The release describes itself: its tables carry the contract of the dbt run that built them (``publishing.contract``:
+comments, NOT NULL, primary keys, Parquet metadata), and ``README.txt`` says what each file is and how to open it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from pathlib import Path
 import duckdb
 
 from ingest.settings import OPEN_FOLDER_MODE, RELEASE_FILE_MODE, RELEASE_FOLDER_MODE
+from publishing.board_workbook import FILE_NAME as BOARD_WORKBOOK
+from publishing.board_workbook import write_board_workbook
+from publishing.contract import apply_contract, parquet_metadata, read_contract
 from publishing.report import render_report
 
 # Published table → (relation in the working warehouse, sort order that makes output files reproducible).
@@ -33,6 +40,10 @@ PUBLISHED_TABLES = {
     "unit_lineage": ("unit_lineage", "unit_code, former_unit_level, former_unit_name"),
 }
 RELEASES_KEPT = 3
+# dbt's target folder of the run that built the working warehouse (orchestration.dbt), beside it: its manifest is the
+# contract of exactly the tables being published.
+DBT_TARGET = "dbt_target"
+README = Path(__file__).with_name("published_readme.txt")
 
 
 @dataclass(frozen=True)
@@ -41,18 +52,20 @@ class Release:
     row_counts: dict[str, int]
 
 
-def _release_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+def _release_id(published_at: datetime) -> str:
+    return published_at.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
 def build_release(work_database: Path, releases: Path) -> Release:
-    """A complete release folder: warehouse.duckdb (published tables only), parquet/<table>.parquet, report.html."""
+    """A complete release folder: warehouse.duckdb (published tables only), parquet/<table>.parquet, report.html,
+    the board's bao_cao_chi_so.xlsx and README.txt."""
     releases.mkdir(parents=True, exist_ok=True)
     releases.chmod(OPEN_FOLDER_MODE)
-    target = releases / _release_id()
+    published_at = datetime.now(UTC)
+    target = releases / _release_id(published_at)
     (target / "parquet").mkdir(parents=True)
     try:
-        release = Release(target, _fill(target, work_database))
+        release = Release(target, _fill(target, work_database, published_at))
         _make_read_only(target)
         return release
     except BaseException:
@@ -76,17 +89,23 @@ def _remove(release: Path) -> None:
     shutil.rmtree(release, ignore_errors=True)
 
 
-def _fill(target: Path, work_database: Path) -> dict[str, int]:
+def _fill(target: Path, work_database: Path, published_at: datetime) -> dict[str, int]:
+    contracts = read_contract(work_database.parent / DBT_TARGET / "manifest.json",
+                              [relation for relation, _ in PUBLISHED_TABLES.values()])
     counts = {}
     with duckdb.connect(str(target / "warehouse.duckdb")) as con:
         con.execute(f"ATTACH '{work_database}' AS work (READ_ONLY)")
         for table, (relation, order) in PUBLISHED_TABLES.items():
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM work.main.{relation} ORDER BY {order}")
-            con.execute(f"COPY {table} TO '{target / 'parquet' / f'{table}.parquet'}' (FORMAT parquet)")
+            apply_contract(con, table, contracts[relation])
+            con.execute(f"COPY {table} TO '{target / 'parquet' / f'{table}.parquet'}' "
+                        f"(FORMAT parquet, {parquet_metadata(contracts[relation])})")
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         con.execute("DETACH work")
         (target / "report.html").write_text(render_report(con), encoding="utf-8")
+        write_board_workbook(con, target / BOARD_WORKBOOK, published_at, target.name)
         con.execute("CHECKPOINT")
+    shutil.copyfile(README, target / "README.txt")
     return counts
 
 
@@ -109,7 +128,7 @@ def swap_in(release: Release, published: Path) -> None:
     link.symlink_to(os.path.relpath(release.path, published.parent), target_is_directory=True)
     if published.is_dir() and not published.is_symlink():
         # A folder left by an older layout: move it aside so the link can take its place.
-        published.rename(published.with_name(f"{published.name}.old-{_release_id()}"))
+        published.rename(published.with_name(f"{published.name}.old-{_release_id(datetime.now(UTC))}"))
     os.replace(link, published)
     _fsync(published.parent)
     _prune(release.path.parent, keep={release.path.name})

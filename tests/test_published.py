@@ -16,13 +16,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from samples.demo import demo_files, demo_roster
-from publishing.release import publish
+from publishing.release import DBT_TARGET, publish
 
 pytestmark = pytest.mark.slow
 
@@ -160,6 +161,9 @@ def _strings(path: Path) -> bytes:
     elif path.suffix == ".parquet":
         table = pq.read_table(path)
         values = [v for f in table.schema if pa.types.is_string(f.type) for v in table[f.name].to_pylist()]
+    elif path.suffix == ".xlsx":
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        values = [str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row]
     else:
         values = [html.unescape(path.read_text(encoding="utf-8", errors="replace"))]
     return "\n".join(v for v in values if v).encode()
@@ -197,7 +201,7 @@ def test_name_finder_finds_names_in_nfc_and_nfd_files_and_in_a_duckdb_table(demo
 
 def test_no_personal_name_in_any_published_file(demo_published, demo_names):
     files = sorted(p for p in demo_published.resolve().rglob("*") if p.is_file())
-    assert {p.suffix for p in files} == {".duckdb", ".parquet", ".html"}
+    assert {p.suffix for p in files} == {".duckdb", ".parquet", ".html", ".xlsx", ".txt"}
     leaks = {str(p.name): found for p in files if (found := _names_in(p, demo_names))}
     assert not leaks
 
@@ -211,6 +215,14 @@ def test_no_birth_date_or_person_column_is_published(demo_published):
         columns += [f"{path.name}:{name}" for name in pq.read_schema(path).names]
     assert len(columns) > 40
     assert not [c for c in columns if "birth" in c.lower() or c.rsplit(".", 1)[-1].split(":")[-1] in PERSONAL_COLUMNS]
+
+
+def _copy_work(source: Path, warehouse: Path) -> None:
+    """What publishing reads of a run: the working warehouse, and the manifest of the dbt run that built it."""
+    work = warehouse / "work"
+    (work / DBT_TARGET).mkdir(parents=True)
+    shutil.copyfile(source / "work" / "warehouse.duckdb", work / "warehouse.duckdb")
+    shutil.copyfile(source / "work" / DBT_TARGET / "manifest.json", work / DBT_TARGET / "manifest.json")
 
 
 COMPLETE_DATA = ("select (select count(*) from indicators), (select count(*) from submissions), "
@@ -238,8 +250,7 @@ with open(log, "w") as out:
 def test_reader_sees_complete_data_while_releases_are_swapped_in(demo_published, demo_run, tmp_path):
     warehouse = tmp_path / "warehouse"
     work = warehouse / "work" / "warehouse.duckdb"
-    work.parent.mkdir(parents=True)
-    shutil.copyfile(demo_run.warehouse / "work" / "warehouse.duckdb", work)
+    _copy_work(demo_run.warehouse, warehouse)
     publish(work, warehouse)
     with duckdb.connect(str(warehouse / "published" / "warehouse.duckdb"), read_only=True) as con:
         expected = list(con.execute(COMPLETE_DATA).fetchone())
@@ -259,3 +270,15 @@ def test_reader_sees_complete_data_while_releases_are_swapped_in(demo_published,
     assert len({s["release"] for s in seen}) >= 2  # the reader really read across swaps
     assert not (warehouse / held_release).exists()  # the release it held open was pruned under it
     assert (warehouse / "published").resolve().name == releases[-1]
+
+
+def test_the_same_data_publishes_the_same_parquet_bytes(demo_run, tmp_path):
+    """The release's time is in its id and the spreadsheet, never in a Parquet file: BI caches and the concurrency
+    tests compare the files byte for byte."""
+    warehouse = tmp_path / "warehouse"
+    _copy_work(demo_run.warehouse, warehouse)
+    releases = [publish(warehouse / "work" / "warehouse.duckdb", warehouse).path for _ in range(2)]
+    files = [sorted((release / "parquet").iterdir()) for release in releases]
+    assert [p.name for p in files[0]] == [p.name for p in files[1]] and len(files[0]) == 6
+    assert [p.read_bytes() for p in files[0]] == [p.read_bytes() for p in files[1]]
+    assert releases[0].name != releases[1].name
