@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.report import copy_latest_report
 from ingest.settings import OPEN_FOLDER_MODE, RELEASE_FILE_MODE, RELEASE_FOLDER_MODE
 from publishing.report import render_report
 
@@ -86,6 +87,7 @@ def _fill(target: Path, work_database: Path) -> dict[str, int]:
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         con.execute("DETACH work")
         (target / "report.html").write_text(render_report(con), encoding="utf-8")
+        copy_latest_report(work_database.parent.parent / "quality", target)  # quality_report.html: how it was checked
         con.execute("CHECKPOINT")
     return counts
 
