@@ -93,15 +93,12 @@ def _attention(settings: Settings, frame: pl.DataFrame, statuses: dict[str, dict
     return lines
 
 
-def _print_periods(published) -> None:
+def _print_periods(con: duckdb.DuckDBPyConnection) -> None:
     """Per reporting period, how many of the units that should report have (dbt's roll-up counts them)."""
-    with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
-        periods = con.execute(
-            "select period, max(as_of_date), arg_max(units_reporting, as_of_date), arg_max(units_expected, as_of_date)"
-            " from indicators where area_level = 'province' and units_expected is not null group by period"
-            " order by period").fetchall()
-    if periods:
-        print("Kỳ báo cáo / reporting periods:")
+    periods = con.execute(
+        "select period, max(as_of_date), arg_max(units_reporting, as_of_date), arg_max(units_expected, as_of_date)"
+        " from indicators where area_level = 'province' and units_expected is not null group by period"
+        " order by period").fetchall()
     for period, as_of, reporting, expected in periods:
         print(f"  {period} (ngày số liệu / as of {_date(as_of)}): {reporting}/{expected} đơn vị đã báo cáo / units "
               "reported")
@@ -129,8 +126,11 @@ def _print_checks(settings: Settings, failed: list[dg.AssetCheckEvaluation]) -> 
                f"đạt, {len(failed)} cảnh báo / passed, {len(failed)} warning(s)" if failed else "đạt / passed")
     print(f"Kiểm tra chất lượng / quality checks: {verdict}")
     for event in failed:
-        mark, words = ("✗", "chặn công bố / blocks publishing") if event in blocking else ("!", "cảnh báo / warning")
-        print(f"  {mark} {event.check_name} on {event.asset_key.to_user_string()}: {words}")
+        where = f"{event.check_name} on {event.asset_key.to_user_string()}"
+        if event not in blocking:  # what it found is in the report, or above: the files that need attention
+            print(f"  ! {where}: cảnh báo, xem báo cáo / warning, see the report")
+            continue
+        print(f"  ✗ {where}: chặn công bố / blocks publishing")
         # The quality gate lists each failed expectation (type, column, observed) there: what to fix, not just where.
         details = event.metadata.get("failed")
         for line in str(details.value).splitlines() if details else []:
@@ -144,6 +144,7 @@ def _print_published(settings: Settings) -> None:
     with duckdb.connect(str(settings.published / "warehouse.duckdb"), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         print(f"Đã công bố / published: {settings.published} (release {settings.published.resolve().name})")
+        _print_periods(con)
         for table in tables:
             count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             print(f"  {table:24} {count:>8} dòng / rows")
@@ -180,7 +181,6 @@ def _outcome(settings: Settings, result: dg.ExecuteInProcessResult, log: str) ->
     failed = _failed_checks(result)
     _print_checks(settings, failed)
     if any(e.asset_key == PUBLISHED_KEY for e in result.get_asset_materialization_events()):
-        _print_periods(settings.published)
         _print_published(settings)
         print("Kết quả / result: đã công bố / published (mã thoát / exit code 0)")
         return Exit.PUBLISHED
