@@ -172,8 +172,8 @@ def _outcome(settings: Settings, result: dg.ExecuteInProcessResult, log: str) ->
     failure = _run_failure(result)
     if failure:
         if any(words in failure for words in DISK_FULL):
-            print(f"Không đủ chỗ trên đĩa chứa kho dữ liệu {settings.warehouse}: giải phóng chỗ rồi chạy lại / the disk "
-                  f"holding the warehouse {settings.warehouse} is full: free space and run again")
+            print(f"Không đủ chỗ trên đĩa chứa kho dữ liệu {settings.warehouse}: giải phóng chỗ rồi chạy lại / the "
+                  f"disk holding the warehouse {settings.warehouse} is full: free space and run again")
         print(f"Lỗi, chưa công bố; bản công bố trước giữ nguyên / the run failed before publishing; the previous "
               f"publication is unchanged: {failure}")
         print(f"Xem nhật ký / see the log{log}")
@@ -192,7 +192,8 @@ def _outcome(settings: Settings, result: dg.ExecuteInProcessResult, log: str) ->
     return Exit.FAILURE
 
 
-def run_and_summarise(settings: Settings, verbose: bool = False, instance: dg.DagsterInstance | None = None) -> Exit:
+def run_and_summarise(settings: Settings, instance: dg.DagsterInstance | None = None,
+                      verbose: bool = False) -> Exit:
     """Execute ingest → dbt → checks → publish over every unit (recorded in ``instance``, by default the one
     DAGSTER_HOME names, else a throwaway one), print what happened; the command's exit code.
 
