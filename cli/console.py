@@ -85,6 +85,8 @@ class Progress(logging.Handler):
         self._write(f"{self._label(step)} …", end="" if self.redraw else "\n")
 
     def _count(self, count: str) -> None:
+        if self.step is None:
+            return
         self.count = count
         if self.redraw:
             self._write(f"\r\033[K{self._label(self.step)} … {self._counted(self.step)}", end="")
@@ -163,7 +165,7 @@ class Collected(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().splitlines()[0])
+        self.messages.append((record.getMessage().splitlines() or [""])[0])
 
 
 @contextmanager

@@ -85,8 +85,8 @@ def _attention(settings: Settings, frame: pl.DataFrame, statuses: dict[str, dict
         unit = units.get(row["unit_code"] or "")
         where = f"{unit.name} ({unit.code})" if unit else "chưa xác định đơn vị / unit not identified"
         names = statuses[row["status"]]
-        lines.append(f"  ! {row['file_name']} — {where}, {_date(row['as_of_date'])}: "
-                     f"{names['status_name']} / {names['status_name_en']}")
+        when = f", {_date(row['as_of_date'])}" if row["as_of_date"] else ""
+        lines.append(f"  ! {row['file_name']} — {where}{when}: {names['status_name']} / {names['status_name_en']}")
         if row["message"]:
             lines.append(f"      {row['message']}")
     lines += [f"  ! bỏ qua / {message}" for message in skipped]

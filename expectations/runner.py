@@ -15,7 +15,6 @@ GX is imported on the first validation only, because importing it takes seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+
+from expectations.outcomes import MAX_EXAMPLES, columns_of, examples_of, observed_of, shown
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -37,7 +38,6 @@ SEVERITIES = {"error": ("chặn công bố", "blocks publishing"), "warn": ("c�
               "info": ("thông tin", "information")}
 DIMENSIONS = {"validity": ("tính hợp lệ", "validity"), "completeness": ("tính đầy đủ", "completeness"),
               "uniqueness": ("tính duy nhất", "uniqueness"), "consistency": ("tính nhất quán", "consistency")}
-MAX_EXAMPLES = 5
 # A text column with fewer distinct values than a quarter of its rows is checked as a category.
 FEW_VALUES_SHARE = 4
 
@@ -238,15 +238,15 @@ def _validate_frame(
     for result in validation.results:
         i = result.expectation_config.meta["position"]
         spec, kwargs = checks[i]
-        columns = _columns(kwargs)
+        columns = columns_of(kwargs)
         outcomes[i] = ExpectationOutcome(
             type=spec.type,
             columns=columns,
             severity=spec.severity,
             dimension=spec.dimension,
             success=bool(result.success),
-            observed=_observed(result.result, result.exception_info),
-            examples=_shown(_examples(result.result, frame), columns, suite.example_columns),
+            observed=observed_of(result.result, result.exception_info),
+            examples=shown(examples_of(result.result, frame), columns, suite.example_columns),
             why=spec.why,
             why_vi=spec.why_vi,
             kwargs=kwargs,
@@ -262,56 +262,3 @@ def _gx_expectation(type_name: str) -> type:
         return getattr(gx.expectations, class_name)
     except AttributeError:
         raise ValueError(f"{type_name!r} is not a GX Core expectation") from None
-
-
-def _columns(kwargs: dict[str, Any]) -> tuple[str, ...]:
-    if "column" in kwargs:
-        return (kwargs["column"],)
-    if "column_A" in kwargs:
-        return (kwargs["column_A"], kwargs["column_B"])
-    return tuple(kwargs.get("column_list", ()))
-
-
-def _observed(result: dict[str, Any], exception_info: dict[str, Any]) -> dict[str, Any]:
-    keys = ("observed_value", "element_count", "unexpected_count", "unexpected_percent", "missing_count")
-    observed = {key: _plain(result[key]) for key in keys if key in result}
-    # exception_info is flat for a failed expectation, keyed by metric for a failed metric.
-    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
-    messages = [info["exception_message"] for info in infos if info.get("raised_exception")]
-    if messages:
-        observed["exception"] = "; ".join(messages)
-    return observed
-
-
-def _examples(result: dict[str, Any], frame: pd.DataFrame) -> tuple[Any, ...]:
-    if "partial_unexpected_index_list" in result:
-        rows = frame.loc[result["partial_unexpected_index_list"][:MAX_EXAMPLES]]
-        dates = {column: rows[column].dt.date for column in frame.attrs.get("date_columns", [])}
-        rows = rows.assign(**dates).astype({column: object for column in dates}).to_dict("records")
-        return tuple(_plain(row) for row in rows)
-    return tuple(_plain(value) for value in result.get("partial_unexpected_list", [])[:MAX_EXAMPLES])
-
-
-def _shown(examples: tuple[Any, ...], columns: tuple[str, ...], allowed: tuple[str, ...] | None) -> tuple[Any, ...]:
-    """The examples limited to the columns a suite allows: rows keep those columns; bare values (GX gives no row
-    index) are kept only if every column they come from is allowed."""
-    if allowed is None:
-        return examples
-    if all(isinstance(example, dict) for example in examples):
-        return tuple({k: v for k, v in example.items() if k in allowed} for example in examples)
-    return examples if set(columns) <= set(allowed) else ()
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy of a value from pandas or GX (Dagster metadata and the report print these)."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if pd.isna(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()  # numpy scalars
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value

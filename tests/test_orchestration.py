@@ -111,6 +111,9 @@ def test_every_asset_check_says_what_it_checks_vietnamese_first(graph):
     assert all(" / " in text for text in described.values())  # Vietnamese, then English
     not_null = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "units_not_null_columns")
     assert described[not_null].startswith("Không cột nào có giá trị rỗng: unit_code, ")
+    unit_type = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "relationships_units_unit_type__unit_type__ref_unit_types_")
+    assert described[unit_type] == ("Mỗi unit_type đều có trong unit_types.unit_type / every unit_type exists in "
+                                    "unit_types.unit_type")
     rollup = dg.AssetCheckKey(dg.AssetKey(["indicators"]), "assert_province_indicators_sum_unit_rows")
     assert described[rollup].startswith("Dòng toàn tỉnh của indicators là tổng tử số và mẫu số")
 
