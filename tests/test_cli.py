@@ -118,6 +118,10 @@ def test_verbose_prints_dagsters_and_dbts_log_and_every_file(cli, write_small_ro
     assert re.search(r"^cao_loc_2020\.xlsx +183 +15/10/2020 +29 +1  Đã chấp nhận, có dòng bị loại / accepted "
                      r"with rejected rows$", done.stdout, flags=re.MULTILINE), done.stdout[-3000:]
     assert not (warehouse / "logs").exists()
+    # One district of 11 has reported: normal while the period is open, so information, not a warning.
+    assert "  2020 (ngày số liệu / as of 15/10/2020): 1/11 đơn vị đã báo cáo / units reported" in done.stdout
+    assert "      i 10 đơn vị chưa báo cáo, bình thường khi kỳ báo cáo chưa kết thúc" in done.stdout
+    assert "Kiểm tra chất lượng / quality checks: đạt / passed\n" in done.stdout
 
 
 @pytest.mark.slow
