@@ -55,8 +55,16 @@ ui: install
 	cp docs/dagster.yaml.example .dagster_home/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
+# dbt docs as one page that opens from disk: static_index.html holds the manifest and the catalog (the column types and
+# row counts of the published release, opened read-only, once there is one: dbt_project/profiles.yml, target docs).
+DOCS_DIR ?= $(CURDIR)/dbt_project/target/docs
+PUBLISHED_DATABASE := $(wildcard $(CADRE_WAREHOUSE)/published/warehouse.duckdb)
 docs: install
-	cd dbt_project && ../$(BIN)/dbt docs generate --project-dir . --profiles-dir .
+	cd dbt_project && $(if $(PUBLISHED_DATABASE),CADRE_DOCS_CATALOG=$(PUBLISHED_DATABASE)) $(abspath $(BIN))/dbt docs \
+	  generate --quiet --static --target docs --target-path $(DOCS_DIR) --project-dir . --profiles-dir . \
+	  $(if $(PUBLISHED_DATABASE),,--empty-catalog)
+	@echo "Tài liệu dbt / dbt docs: file://$(DOCS_DIR)/static_index.html"
+	@echo "Hoặc qua máy chủ / or served: cd dbt_project && $(abspath $(BIN))/dbt docs serve --host 127.0.0.1 --port 8080 --target-path $(DOCS_DIR)"
 
 # Benchmarks (docs/performance.md): not part of `make test`; about 10-15 minutes, inboxes cached in bench/work/.
 bench: install $(VENV)/.bench-installed

@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest every submission in the inbox, build, check and publish")
     run.add_argument("--inbox", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
     run.add_argument("--warehouse", type=Path, help="default: $CADRE_WAREHOUSE, else ./data/warehouse")
+    run.add_argument("--verbose", action="store_true",
+                     help="print Dagster's and dbt's log on the terminal (default: <warehouse>/logs/run_<time>.log)")
     demo = commands.add_parser("demo", help="write the synthetic demo inbox (Lạng Sơn: 11 districts × 2015 and 2020, 65 communes and wards and the province × 2025)")
     demo.add_argument("--out", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
     return parser
@@ -43,11 +45,13 @@ def _run(args: argparse.Namespace) -> int:
     if settings.warehouse.exists() and not settings.warehouse.is_dir():
         raise UsageError(f"warehouse {settings.warehouse} exists and is not a folder")
     try:
-        # Refused here, before the lock and Dagster start, to answer at once; the run itself gives the warning
-        # (orchestration.resources), as it does in a Dagster run.
-        check_person_key_secret(settings)
+        # Refused here, before the lock and Dagster start, to answer at once. The run itself logs the warning
+        # (orchestration.resources), as it does in a Dagster run: on the terminal only with --verbose.
+        warning = check_person_key_secret(settings)
     except SettingsError as error:
         raise UsageError(str(error)) from None
+    if warning and not args.verbose:
+        print(warning, file=sys.stderr, flush=True)
     # Before the lock: .run.lock is created with the run's umask too.
     prepare_warehouse(settings)
     from orchestration.run_lock import LockTimeout, warehouse_lock
@@ -56,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         with warehouse_lock(settings.warehouse, settings.lock_timeout_seconds, say=lambda m: print(m, flush=True)):
             from cli.summary import run_and_summarise
 
-            return run_and_summarise(settings)
+            return run_and_summarise(settings, verbose=args.verbose)
     except LockTimeout as error:
         print(error, file=sys.stderr)
         return Exit.FAILURE

@@ -4,7 +4,8 @@ Plain Python without Dagster: `orchestration/` turns each suite into an asset ch
 Not here: building the marts (dbt) and deciding what to publish (the publish asset reads the checks' results).
 """
 
-from expectations.report import write_report
+from expectations.report import copy_latest_report, latest_report, report_path, write_report
 from expectations.runner import ExpectationOutcome, ExpectationSpec, Suite, SuiteResult, load_suites, validate
 
-__all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "validate", "write_report"]
+__all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "copy_latest_report", "latest_report",
+           "load_suites", "report_path", "validate", "write_report"]

@@ -1,10 +1,13 @@
 """Run the Great Expectations suites in `expectations/suites/` against the warehouse DuckDB.
 
 A suite file names the dbt model it guards (`table`), a DuckDB query producing the frame to check, and GX
-expectations, each with a severity (`error` fails the gate, `warn` only reports), a data-quality dimension and why
-the rule exists. An expectation may bring its own `query` when it checks a different frame (coverage of one table by
-another). Value sets that live in dbt seeds are read at run time (`{"$query": "select ..."}`) and configuration values
-are passed in by the caller (`{"$param": "max_reject_share"}`), so neither is copied into a suite.
+expectations, each with a severity (`error` fails the gate, `warn` asks someone to act, `info` reports a state that is
+normal for a while, such as units that have not reported yet), a data-quality dimension and why the rule exists, in
+Vietnamese (`why_vi`) and English (`why`). A suite over personal data names the columns a failing row may be shown by
+(`example_columns`): the report is world-readable and Dagster shows the examples, so a person key never appears.
+An expectation may bring its own `query` when it checks a different frame (coverage of one table by another). Value
+sets that live in dbt seeds are read at run time (`{"$query": "select ..."}`) and configuration values are passed in
+by the caller (`{"$param": "max_reject_share"}`), so neither is copied into a suite.
 
 GX validates pandas frames (DuckDB → Arrow → pandas): its SQL datasource does not work on DuckDB with GX 1.x.
 GX is imported on the first validation only, because importing it takes seconds.
@@ -12,7 +15,6 @@ GX is imported on the first validation only, because importing it takes seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -23,15 +25,19 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from expectations.outcomes import MAX_EXAMPLES, columns_of, examples_of, observed_of, shown
+
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
 
 __all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "prepare", "validate"]
 
 SUITES_DIR = Path(__file__).parent / "suites"
-SEVERITIES = ("error", "warn")
-DIMENSIONS = ("validity", "completeness", "uniqueness", "consistency")
-MAX_EXAMPLES = 5
+# Each severity and data-quality dimension, with its words in Vietnamese and in English (the report prints both).
+SEVERITIES = {"error": ("chặn công bố", "blocks publishing"), "warn": ("cảnh báo", "warning"),
+              "info": ("thông tin", "information")}
+DIMENSIONS = {"validity": ("tính hợp lệ", "validity"), "completeness": ("tính đầy đủ", "completeness"),
+              "uniqueness": ("tính duy nhất", "uniqueness"), "consistency": ("tính nhất quán", "consistency")}
 # A text column with fewer distinct values than a quarter of its rows is checked as a category.
 FEW_VALUES_SHARE = 4
 
@@ -45,6 +51,7 @@ class ExpectationSpec:
     severity: str
     dimension: str
     why: str
+    why_vi: str
     query: str
 
 
@@ -55,6 +62,9 @@ class Suite:
     query: str
     expectations: tuple[ExpectationSpec, ...]
     description: str = ""
+    description_vi: str = ""
+    example_columns: tuple[str, ...] | None = None
+    """The only columns a failing row is shown by; None: every column (the suite's frame is published anyway)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,10 @@ class ExpectationOutcome:
     success: bool
     observed: dict[str, Any]
     examples: tuple[Any, ...]
-    """Up to five unexpected rows of the checked frame (dicts), or values where GX gives no row index."""
+    """Up to five unexpected rows of the checked frame (dicts, limited to the suite's ``example_columns``), or values
+    where GX gives no row index (none if the expectation's columns may not be shown)."""
     why: str
+    why_vi: str
     kwargs: dict[str, Any]
     """The expectation's arguments with `$query` and `$param` resolved."""
 
@@ -83,10 +95,17 @@ class SuiteResult:
     success: bool
     """False iff an expectation of severity `error` failed."""
     results: list[ExpectationOutcome]
+    description: str = ""
+    description_vi: str = ""
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
         return [outcome for outcome in self.results if not outcome.success]
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        """Failed expectations of severity ``warn``: someone has to act, publishing goes on."""
+        return [outcome for outcome in self.failures if outcome.severity == "warn"]
 
 
 def load_suites(directory: Path = SUITES_DIR) -> list[Suite]:
@@ -99,19 +118,22 @@ def read_suite(path: Path) -> Suite:
     try:
         query = _sql(raw["query"])
         specs = tuple(_read_spec(item, query) for item in raw["expectations"])
-        return Suite(raw["name"], raw["table"], query, specs, raw.get("description", ""))
+        shown = raw.get("example_columns")
+        return Suite(raw["name"], raw["table"], query, specs, raw.get("description", ""),
+                     raw.get("description_vi", ""), None if shown is None else tuple(shown))
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"suite {path.name} is malformed: {error!r}") from error
 
 
 def _read_spec(item: dict[str, Any], suite_query: str) -> ExpectationSpec:
     meta = item["meta"]
-    if meta["severity"] not in SEVERITIES or meta["dimension"] not in DIMENSIONS or not meta["why"]:
-        raise ValueError(
-            f"{item['type']}: meta needs severity in {SEVERITIES}, dimension in {DIMENSIONS} and a why, got {meta}"
-        )
+    if (meta["severity"] not in SEVERITIES or meta["dimension"] not in DIMENSIONS or not meta["why"]
+            or not meta["why_vi"]):
+        raise ValueError(f"{item['type']}: meta needs severity in {tuple(SEVERITIES)}, dimension in "
+                         f"{tuple(DIMENSIONS)}, a why and a why_vi, got {meta}")
     query = _sql(item["query"]) if "query" in item else suite_query
-    return ExpectationSpec(item["type"], item["kwargs"], meta["severity"], meta["dimension"], meta["why"], query)
+    return ExpectationSpec(item["type"], item["kwargs"], meta["severity"], meta["dimension"], meta["why"],
+                           meta["why_vi"], query)
 
 
 def _sql(query: str | list[str]) -> str:
@@ -133,10 +155,10 @@ def validate(suite: Suite, con: duckdb.DuckDBPyConnection, params: dict[str, Any
             for i, spec in enumerate(suite.expectations)
             if spec.query == query
         }
-        outcomes |= _validate_frame(suite.name, _read_frame(con, query), checks)
+        outcomes |= _validate_frame(suite, _read_frame(con, query), checks)
     results = [outcomes[i] for i in sorted(outcomes)]
     success = not any(not outcome.success and outcome.severity == "error" for outcome in results)
-    return SuiteResult(suite.name, suite.table, success, results)
+    return SuiteResult(suite.name, suite.table, success, results, suite.description, suite.description_vi)
 
 
 def _read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
@@ -200,7 +222,7 @@ def _batch_definition() -> BatchDefinition:
 
 
 def _validate_frame(
-    suite_name: str, frame: pd.DataFrame, checks: dict[int, tuple[ExpectationSpec, dict[str, Any]]]
+    suite: Suite, frame: pd.DataFrame, checks: dict[int, tuple[ExpectationSpec, dict[str, Any]]]
 ) -> dict[int, ExpectationOutcome]:
     import great_expectations as gx
 
@@ -209,22 +231,24 @@ def _validate_frame(
     expectations = [_gx_expectation(spec.type)(**kwargs, meta={"position": i}) for i, (spec, kwargs) in checks.items()]
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     validation = batch.validate(
-        gx.ExpectationSuite(name=suite_name, expectations=expectations),
+        gx.ExpectationSuite(name=suite.name, expectations=expectations),
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES},
     )
     outcomes = {}
     for result in validation.results:
         i = result.expectation_config.meta["position"]
         spec, kwargs = checks[i]
+        columns = columns_of(kwargs)
         outcomes[i] = ExpectationOutcome(
             type=spec.type,
-            columns=_columns(kwargs),
+            columns=columns,
             severity=spec.severity,
             dimension=spec.dimension,
             success=bool(result.success),
-            observed=_observed(result.result, result.exception_info),
-            examples=_examples(result.result, frame),
+            observed=observed_of(result.result, result.exception_info),
+            examples=shown(examples_of(result.result, frame), columns, suite.example_columns),
             why=spec.why,
+            why_vi=spec.why_vi,
             kwargs=kwargs,
         )
     return outcomes
@@ -238,46 +262,3 @@ def _gx_expectation(type_name: str) -> type:
         return getattr(gx.expectations, class_name)
     except AttributeError:
         raise ValueError(f"{type_name!r} is not a GX Core expectation") from None
-
-
-def _columns(kwargs: dict[str, Any]) -> tuple[str, ...]:
-    if "column" in kwargs:
-        return (kwargs["column"],)
-    if "column_A" in kwargs:
-        return (kwargs["column_A"], kwargs["column_B"])
-    return tuple(kwargs.get("column_list", ()))
-
-
-def _observed(result: dict[str, Any], exception_info: dict[str, Any]) -> dict[str, Any]:
-    keys = ("observed_value", "element_count", "unexpected_count", "unexpected_percent", "missing_count")
-    observed = {key: _plain(result[key]) for key in keys if key in result}
-    # exception_info is flat for a failed expectation, keyed by metric for a failed metric.
-    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
-    messages = [info["exception_message"] for info in infos if info.get("raised_exception")]
-    if messages:
-        observed["exception"] = "; ".join(messages)
-    return observed
-
-
-def _examples(result: dict[str, Any], frame: pd.DataFrame) -> tuple[Any, ...]:
-    if "partial_unexpected_index_list" in result:
-        rows = frame.loc[result["partial_unexpected_index_list"][:MAX_EXAMPLES]]
-        dates = {column: rows[column].dt.date for column in frame.attrs.get("date_columns", [])}
-        rows = rows.assign(**dates).astype({column: object for column in dates}).to_dict("records")
-        return tuple(_plain(row) for row in rows)
-    return tuple(_plain(value) for value in result.get("partial_unexpected_list", [])[:MAX_EXAMPLES])
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy of a value from pandas or GX (Dagster metadata and the report print these)."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if pd.isna(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()  # numpy scalars
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value

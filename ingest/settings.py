@@ -25,10 +25,13 @@ DEMO_INBOX_MARKER = ".cadre-demo-inbox"
 PRIVATE_UMASK = 0o077
 GROUP_SHARED_UMASK = 0o027
 # The warehouse folder and releases/ only lead to the publication, which BI users of any account read: its files
-# are never written again once published, so they are read-only for their owner too.
+# are never written again once published, so they are read-only for their owner too. quality/ is open the same way:
+# its validation reports show no person key (expectations/runner.py), and the newest is published with the release.
 OPEN_FOLDER_MODE = 0o755
 RELEASE_FOLDER_MODE = 0o555
 RELEASE_FILE_MODE = 0o444
+# The province's time: the nightly schedule, and every time a person reads (reports, the command's output).
+TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Settings:
     lock_timeout_seconds: float
     share_with_group: bool
     allow_development_secret: bool
+    runs_kept: int
+    """How many runs' validation reports (quality/) and command-line logs (logs/) are kept."""
 
     @property
     def seeds(self) -> Path:
@@ -79,13 +84,19 @@ class Settings:
         return self.warehouse / "quality"
 
     @property
+    def logs(self) -> Path:
+        """The Dagster and dbt log of each ``cadre-warehouse run``: its terminal shows a summary instead."""
+        return self.warehouse / "logs"
+
+    @property
     def published(self) -> Path:
         return self.warehouse / "published"
 
     @property
     def private_folders(self) -> tuple[Path, ...]:
-        """The folders of ``warehouse`` that hold personal data, or what was read from it."""
-        return (self.archive, self.lake, self.parsed, self.feedback, self.work_database.parent, self.quality)
+        """The folders of ``warehouse`` closed to other users: those that hold personal data, or what was read from
+        it, and the run logs, which are the operators'."""
+        return (self.archive, self.lake, self.parsed, self.feedback, self.work_database.parent, self.logs)
 
     @property
     def umask(self) -> int:
@@ -127,6 +138,9 @@ def load_settings(
     share = _number(env, "CADRE_MAX_REJECT_SHARE", "0.05", float)
     if not 0 <= share <= 1:
         raise SettingsError(f"CADRE_MAX_REJECT_SHARE={share} must be between 0 and 1")
+    runs_kept = _number(env, "CADRE_RUNS_KEPT", "30", int)
+    if runs_kept < 1:
+        raise SettingsError(f"CADRE_RUNS_KEPT={runs_kept} must be 1 or more (the newest report is published)")
     return Settings(
         inbox=Path(inbox or env.get("CADRE_INBOX") or "data/inbox").resolve(),
         warehouse=Path(warehouse or env.get("CADRE_WAREHOUSE") or "data/warehouse").resolve(),
@@ -142,6 +156,7 @@ def load_settings(
         lock_timeout_seconds=_number(env, "CADRE_LOCK_TIMEOUT_SECONDS", "3600", float),
         share_with_group=_flag(env, "CADRE_SHARE_WITH_GROUP"),
         allow_development_secret=_flag(env, "CADRE_ALLOW_DEV_SECRET"),
+        runs_kept=int(runs_kept),
     )
 
 

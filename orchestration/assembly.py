@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 
 from ingest.settings import Settings
@@ -16,7 +18,9 @@ from orchestration.resources import warehouse_lock_resource, warehouse_resource
 JOB_NAME = "warehouse"
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def build_definitions(settings: Settings,
+                      loggers: Mapping[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
+    """``loggers``: the job's loggers besides Dagster's console logger (the command line's progress display)."""
     partitions = unit_partitions(settings)
     dbt_models = build_dbt_assets(settings)
     quality = build_quality_checks()
@@ -36,6 +40,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[job],
         schedules=[build_schedule(job, partitions)],
         sensors=[build_inbox_sensor(job)],
+        loggers={**dg.default_loggers(), **(loggers or {})},
         # warehouse_lock: every step of a run requires it, so the run holds the warehouse's lock from start to end
         resources={"warehouse": warehouse_resource(settings), "warehouse_lock": warehouse_lock_resource(settings),
                    "dbt": dbt_resource(settings)},
@@ -43,13 +48,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 
 def run_in_process(settings: Settings, instance: dg.DagsterInstance, unit: str | None = None,
-                   log_level: str = "INFO") -> dg.ExecuteInProcessResult:
+                   log_level: str = "INFO",
+                   loggers: Mapping[str, dg.LoggerDefinition] | None = None) -> dg.ExecuteInProcessResult:
     """The warehouse job in this process, as the nightly schedule launches it (every unit) or, with ``unit``, as
-    the inbox sensor does for one unit's new file."""
-    definitions = build_definitions(settings)
+    the inbox sensor does for one unit's new file. Dagster's console logger writes at ``log_level`` to stderr;
+    ``loggers`` receive every record (their own level decides)."""
+    definitions = build_definitions(settings, loggers)
     job = definitions.resolve_job_def(JOB_NAME)
     scope = {"partition_key": unit} if unit else {"tags": every_unit_tags(unit_partitions(settings))}
-    return job.execute_in_process(
-        instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}}, **scope,
-    )
+    config = {"console": {"config": {"log_level": log_level}}} | {name: {} for name in loggers or {}}
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config={"loggers": config}, **scope)

@@ -9,16 +9,16 @@ from ingest.errors import SubmissionError
 from ingest.receive import load_receipt, scan_inbox
 from ingest.reference import Reference, load_reference
 from ingest.routing import route_file
+from ingest.settings import TIME_ZONE
 from orchestration.partitions import every_unit_tags
 from orchestration.resources import WarehouseResource
 from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 NIGHTLY_CRON = "0 2 * * *"
-TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def build_schedule(job, partitions: dg.StaticPartitionsDefinition) -> dg.ScheduleDefinition:
-    @dg.schedule(job=job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE, name="nightly",
+    @dg.schedule(job=job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIME_ZONE, name="nightly",
                  default_status=dg.DefaultScheduleStatus.RUNNING,
                  description="Rebuild everything from what has arrived, as `cadre-warehouse run` does.")
     def nightly(context: dg.ScheduleEvaluationContext):

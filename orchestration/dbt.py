@@ -20,6 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from expectations.runner import prepare as prepare_expectations
 from ingest.modes import give_run_modes
 from ingest.settings import Settings
+from orchestration.dbt_checks import describe_test
 from orchestration.resources import WarehouseLock, WarehouseResource
 from private_hooks.dagster import PARTITION_NAME_TAG
 from private_hooks.dagster_dbt import FastStartDbtCliResource
@@ -80,6 +81,16 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:data-engineering"]
+
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(spec.name, asset=spec.asset_key, additional_deps=spec.additional_deps,
+                                 blocking=spec.blocking, metadata=spec.metadata,
+                                 automation_condition=spec.automation_condition,
+                                 description=describe_test(manifest["nodes"][unique_id]))
 
 
 def _errored(run_results: Path) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ import dagster as dg
 from ingest.lake import UNIDENTIFIED
 from ingest.pipeline import ingest_inbox
 from ingest.reference import load_reference
+from orchestration.partitions import unit_partition_metadata
 from orchestration.resources import WarehouseLock, WarehouseResource
 
 LAKE_TABLES = {
@@ -51,6 +52,10 @@ def build_lake_assets(partitions: dg.PartitionsDefinition, units: dg.MetadataVal
             "lake": dg.MetadataValue.path(str(settings.lake)),
         }
         feedback = sorted({s["feedback_file"] for s in files if s["feedback_file"]})
+        units = unit_partition_metadata(settings)
+        for key in context.partition_keys:
+            for table in LAKE_TABLES:
+                context.add_asset_metadata(units[key], asset_key=["lake", table], partition_key=key)
         yield dg.MaterializeResult(asset_key=["lake", "memberships"], metadata=summary)
         yield dg.MaterializeResult(asset_key=["lake", "rejected_rows"], metadata={
             "rows_rejected": summary["rows_rejected"],

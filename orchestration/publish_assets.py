@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from expectations.report import PUBLISHED_NAME
 from orchestration.resources import WarehouseLock, WarehouseResource
 from publishing.release import PUBLISHED_TABLES, publish
 
@@ -15,8 +16,9 @@ def build_publish_asset(guarded: list[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="publish",
         owners=["team:data-engineering"],
         kinds={"duckdb", "parquet", "html"},
-        description="What BI tools read: published/warehouse.duckdb, published/parquet/<table>.parquet and "
-        "published/report.html, swapped in atomically (docs/published-tables.md).",
+        description="What BI tools read: published/warehouse.duckdb, published/parquet/<table>.parquet, "
+        "published/report.html and the run's validation report published/quality_report.html, swapped in atomically "
+        "(docs/published-tables.md).",
     )
     def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   warehouse_lock: WarehouseLock) -> dg.MaterializeResult:
@@ -27,6 +29,7 @@ def build_publish_asset(guarded: list[dg.AssetKey]) -> dg.AssetsDefinition:
             "release": release.path.name,
             "published": dg.MetadataValue.path(str(settings.published)),
             "report": dg.MetadataValue.url((settings.published / "report.html").as_uri()),
+            "quality_report": dg.MetadataValue.url((settings.published / PUBLISHED_NAME).as_uri()),
             **{f"rows_{t}": dg.MetadataValue.int(n) for t, n in release.row_counts.items()},
         })
 

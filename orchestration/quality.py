@@ -2,16 +2,14 @@
 
 All suites run in one step, so GX is imported once and the warehouse is opened once. A failing expectation of
 severity ``error`` fails its check with ERROR severity, and the publish asset does not run; ``warn`` expectations
-(a district that has not reported, a quarantined file) show in the UI without blocking.
+(a quarantined file) fail it with WARN severity, without blocking; ``info`` ones (units that have not reported yet,
+normal during a reporting period) leave it passed, listed in its metadata.
 """
-
-
-from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
 
-from expectations import load_suites, validate, write_report
+from expectations import load_suites, report_path, validate, write_report
 from orchestration.resources import WarehouseLock, WarehouseResource
 
 EXAMPLES_SHOWN = 5
@@ -19,6 +17,12 @@ EXAMPLES_SHOWN = 5
 
 def _check_name(suite_name: str) -> str:
     return f"gx_{suite_name}"
+
+
+def _description(suite) -> str:
+    return (f"{suite.description_vi} / {suite.description}\n\n"
+            f"Bộ kiểm tra Great Expectations `{suite.name}` trên bảng `{suite.table}` / Great Expectations suite "
+            f"`{suite.name}` on `{suite.table}`: expectations/suites/{suite.name}.json")
 
 
 def _metadata(result, report_path) -> dict:
@@ -29,7 +33,7 @@ def _metadata(result, report_path) -> dict:
         "failed": dg.MetadataValue.md(
             "\n".join(
                 f"- **{o.severity}** `{o.type}` on `{o.column}` — observed {o.observed}; examples "
-                f"{o.examples[:EXAMPLES_SHOWN]} ({o.why})"
+                f"{o.examples[:EXAMPLES_SHOWN]} ({o.why_vi} / {o.why})"
                 for o in failed
             ) or "none"
         ),
@@ -39,11 +43,9 @@ def _metadata(result, report_path) -> dict:
 
 def build_quality_checks() -> dg.AssetChecksDefinition:
     suites = load_suites()
-    specs = [
-        dg.AssetCheckSpec(_check_name(s.name), asset=dg.AssetKey([s.table]), blocking=True,
-                          description=f"Great Expectations suite '{s.name}' on {s.table}")
-        for s in suites
-    ]
+    specs = [dg.AssetCheckSpec(_check_name(s.name), asset=dg.AssetKey([s.table]), blocking=True,
+                               description=_description(s))
+             for s in suites]
 
     @dg.multi_asset_check(specs=specs, name="great_expectations")
     def great_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
@@ -52,14 +54,13 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
         params = {"max_reject_share": settings.max_reject_share}
         with duckdb.connect(str(settings.work_database), read_only=True) as con:
             results = [validate(suite, con, params) for suite in suites]
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        report = write_report(results, settings.quality / f"validation_{stamp}_{context.op_execution_context.run_id[:8]}.html")
+        path = report_path(settings.quality, context.op_execution_context.run_id)
+        report = write_report(results, path, keep=settings.runs_kept)
         for suite, result in zip(suites, results):
-            warnings_only = result.success and any(not o.success for o in result.results)
             yield dg.AssetCheckResult(
                 check_name=_check_name(suite.name),
                 asset_key=dg.AssetKey([suite.table]),
-                passed=result.success and not warnings_only,
+                passed=result.success and not result.warnings,
                 severity=dg.AssetCheckSeverity.WARN if result.success else dg.AssetCheckSeverity.ERROR,
                 metadata=_metadata(result, report),
             )

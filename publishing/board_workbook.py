@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 import xlsxwriter
 
+from ingest.settings import TIME_ZONE
 from publishing.board_sheets import CONTENTS_SHEET, Sheet, board_sheets
 
 # The board's clock: publication times are written as the board reads them.
-BOARD_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+BOARD_TIMEZONE = ZoneInfo(TIME_ZONE)
 FILE_NAME = "bao_cao_chi_so.xlsx"
 HEADER_ROW = 6  # the first of the two header rows, below the header block and a blank row
 FIGURE_HEADERS = ("Số người", "Tỷ lệ", "Thay đổi (điểm %)")

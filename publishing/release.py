@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.report import copy_latest_report
 from ingest.settings import OPEN_FOLDER_MODE, RELEASE_FILE_MODE, RELEASE_FOLDER_MODE
 from publishing.board_workbook import FILE_NAME as BOARD_WORKBOOK
 from publishing.board_workbook import write_board_workbook
@@ -102,7 +103,8 @@ def _fill(target: Path, work_database: Path, published_at: datetime) -> dict[str
                         f"(FORMAT parquet, {parquet_metadata(contracts[relation])})")
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         con.execute("DETACH work")
-        (target / "report.html").write_text(render_report(con), encoding="utf-8")
+        checked = copy_latest_report(work_database.parent.parent / "quality", target)  # how it was checked
+        (target / "report.html").write_text(render_report(con, checked.name if checked else None), encoding="utf-8")
         write_board_workbook(con, target / BOARD_WORKBOOK, published_at, target.name)
         con.execute("CHECKPOINT")
     shutil.copyfile(README, target / "README.txt")

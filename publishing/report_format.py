@@ -8,8 +8,10 @@ import datetime as dt
 from html import escape
 from zoneinfo import ZoneInfo
 
+from ingest.settings import TIME_ZONE
+
 # The board reads Hanoi time; the published tables keep UTC (`submissions.received_at`, no time zone).
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_TIME = ZoneInfo(TIME_ZONE)
 LOCAL_TIME_LABEL = "giờ Hà Nội, GMT+7"
 
 

@@ -5,22 +5,35 @@ The demo run (conftest ``demo_run``) is ``cadre-warehouse demo`` then ``cadre-wa
 
 from __future__ import annotations
 
+import csv
 import re
+import stat
+from collections import Counter
+from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from samples.demo import demo_files
-
-STATUSES = ("accepted", "accepted_with_rejects", "quarantined", "rejected", "superseded", "duplicate")
 CONTRACT_TABLES = ("indicators", "submissions", "training_recruitment")
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+# What Dagster's and dbt's logs look like, which the default output must not hold: a run id, a Dagster log line,
+# dbt's per-node and closing lines.
+LOG_LINES = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}| - dagster - |"
+                       r"^\d+ of \d+ (START|OK|PASS)|^Running with dbt|^Done\. PASS=", re.MULTILINE)
+SCREEN_LINES = 40
 
 
 def _published_counts(stdout: str) -> dict[str, int]:
-    """``  indicators     805 rows`` lines after ``published <release>:``."""
-    _, found, tail = stdout.partition("\npublished ")
-    assert found, "no 'published …:' block in stdout"
-    return {name: int(count) for name, count in re.findall(r"^  (\w+) +(\d+) rows$", tail, flags=re.MULTILINE)}
+    """``  indicators     2185 dòng / rows`` lines after ``Đã công bố / published: …``."""
+    _, found, tail = stdout.partition("\nĐã công bố / published: ")
+    assert found, "no 'Đã công bố / published: …' block in stdout"
+    return {name: int(count) for name, count in re.findall(r"^  (\w+) +(\d+) dòng / rows$", tail, flags=re.MULTILINE)}
+
+
+def _status_names() -> dict[str, str]:
+    with (SEEDS / "submission_statuses.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["status"]: f"{row['status_name']} / {row['status_name_en']}" for row in csv.DictReader(handle)}
 
 
 @pytest.mark.slow
@@ -29,22 +42,57 @@ def test_run_over_the_demo_inbox_exits_0(demo_run):
 
 
 @pytest.mark.slow
-def test_run_prints_one_summary_line_per_demo_file(demo_published, demo_run):
+def test_demo_run_output_fits_on_a_screen_and_holds_no_log_line(demo_published, demo_run):
     lines = demo_run.stdout.splitlines()
+    assert len(lines) <= SCREEN_LINES, demo_run.stdout
+    assert not LOG_LINES.search(demo_run.stdout), demo_run.stdout
+    assert not LOG_LINES.search(demo_run.stderr), demo_run.stderr
+
+
+@pytest.mark.slow
+def test_demo_run_output_is_vietnamese_then_english_on_every_line(demo_published, demo_run):
+    """Every line says it in Vietnamese, then after " / " in English, or is a row of a table so headed."""
+    lines = demo_run.stdout.splitlines()
+    assert lines and all(" / " in line for line in lines), [line for line in lines if " / " not in line]
+    assert "Kết quả / result: đã công bố / published (mã thoát / exit code 0)" in lines
+
+
+@pytest.mark.slow
+def test_demo_run_counts_its_files_by_status_with_the_seeds_names(demo_published, demo_run):
     with duckdb.connect(str(demo_published / "warehouse.duckdb"), read_only=True) as con:
-        counts = {name: (accepted, rejected, status) for name, accepted, rejected, status in con.execute(
-            "select file_name, rows_accepted, rows_rejected, status from submissions").fetchall()}
-    files = demo_files()
-    assert len(files) == 88
-    for f in files:
-        pattern = re.compile(rf"^{re.escape(f.file_name[:44])} +{f.unit_code} +{f.as_of.isoformat()}"
-                             rf" +(\d+) +(\d+)  ({'|'.join(STATUSES)})$")
-        matches = [m for line in lines if (m := pattern.match(line))]
-        assert len(matches) == 1, f"{f.file_name}: {len(matches)} summary lines"
-        accepted, rejected, status = matches[0].groups()
-        assert (int(accepted), int(rejected), status) == counts[f.file_name]
-        # a district's demo roster has hundreds of people, a commune's dozens
-        assert int(accepted) > (300 if len(f.unit_code) == 3 else 15)
+        published = Counter(status for (status,) in con.execute("select status from submissions").fetchall())
+    names = _status_names()
+    printed = {status: int(m[1]) for status, name in names.items()
+               if (m := re.search(rf"^ +(\d+)  {re.escape(name)}$", demo_run.stdout, flags=re.MULTILINE))}
+    assert printed == dict(published) and sum(printed.values()) == 88
+    assert "Tệp đã nhận / files received: 88 " in demo_run.stdout
+
+
+@pytest.mark.slow
+def test_demo_run_says_every_unit_reported_in_each_period(demo_published, demo_run):
+    periods = re.findall(r"^  (\d{4}) \(ngày số liệu / as of [\d/]+\): (\d+)/(\d+) đơn vị đã báo cáo",
+                         demo_run.stdout, flags=re.MULTILINE)
+    assert periods == [("2015", "11", "11"), ("2020", "11", "11"), ("2025", "65", "65")]
+    assert "Cần xử lý / needs attention" not in demo_run.stdout  # every demo file is accepted
+
+
+@pytest.mark.slow
+def test_demo_run_shows_each_step_of_the_job(demo_published, demo_run):
+    steps = re.findall(r"^\[(\d)/4\] ", demo_run.stdout, flags=re.MULTILINE)
+    assert steps == ["1", "2", "3", "4"]
+    assert re.search(r"xong / done \(88/88 tệp / files, \d+ s\)", demo_run.stdout)
+    assert re.search(r"xong / done \(\d{3} bước / steps, \d+ s\)", demo_run.stdout)
+
+
+@pytest.mark.slow
+def test_demo_run_keeps_dagsters_and_dbts_log_in_the_warehouse(demo_published, demo_run):
+    log = demo_run.log
+    assert log is not None and log.parent == demo_run.warehouse / "logs" and log.is_file(), demo_run.stdout
+    text = log.read_text(encoding="utf-8")
+    assert " - dagster - " in text and re.search(r"^Done\. PASS=\d+ WARN=0 ERROR=0 ", text, flags=re.MULTILINE)
+    assert "[88/88] files read" in text
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
 
 
 @pytest.mark.slow
@@ -56,6 +104,24 @@ def test_run_prints_the_published_tables_with_their_row_counts(demo_published, d
     assert printed == actual
     assert printed["submissions"] == 88
     assert all(printed[t] > 0 for t in CONTRACT_TABLES)
+    assert f"  báo cáo chất lượng / quality report: {demo_published / 'quality_report.html'}" in demo_run.stdout
+
+
+@pytest.mark.slow
+def test_verbose_prints_dagsters_and_dbts_log_and_every_file(cli, write_small_roster, tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    write_small_roster(inbox / "cao_loc_2020.xlsx", "Huyện Cao Lộc", date(2020, 10, 15), people=30,
+                       unknown_ethnicity=1)
+    done = cli("run", "--verbose", "--inbox", inbox, "--warehouse", warehouse)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert LOG_LINES.search(done.stderr) and re.search(r"^Done\. PASS=\d+ ", done.stdout, flags=re.MULTILINE)
+    assert re.search(r"^cao_loc_2020\.xlsx +183 +15/10/2020 +29 +1  Đã chấp nhận, có dòng bị loại / accepted "
+                     r"with rejected rows$", done.stdout, flags=re.MULTILINE), done.stdout[-3000:]
+    assert not (warehouse / "logs").exists()
+    # One district of 11 has reported: normal while the period is open, so information, not a warning.
+    assert "  2020 (ngày số liệu / as of 15/10/2020): 1/11 đơn vị đã báo cáo / units reported" in done.stdout
+    assert "      i 10 đơn vị chưa báo cáo, bình thường khi kỳ báo cáo chưa kết thúc" in done.stdout
+    assert "Kiểm tra chất lượng / quality checks: đạt / passed\n" in done.stdout
 
 
 @pytest.mark.slow

@@ -104,7 +104,9 @@ import sys
 import dagster as dg
 from cli.summary import run_and_summarise
 from ingest.settings import load_settings
-sys.exit(int(run_and_summarise(load_settings(inbox=sys.argv[1], warehouse=sys.argv[2]), dg.DagsterInstance.ephemeral())))
+settings = load_settings(inbox=sys.argv[1], warehouse=sys.argv[2])
+# verbose: Dagster's log on this process's output, as a daemon's run worker writes it
+sys.exit(int(run_and_summarise(settings, dg.DagsterInstance.ephemeral(), verbose=True)))
 """
 
 
@@ -126,7 +128,8 @@ def test_a_cli_run_and_a_dagster_run_take_turns(tmp_path_factory):
     dagster_output = (logs / "out.txt").read_text()
     waited = [bool(WAITING.search(text)) for text in (cli_done.stdout, dagster_output)]
     assert waited.count(True) == 1, (cli_done.stdout[:500], dagster_output[-2000:])
-    assert "IO Error: Could not set lock" not in cli_done.stdout + cli_done.stderr + dagster_output
+    cli_log = cli_done.log.read_text(encoding="utf-8")
+    assert "IO Error: Could not set lock" not in cli_done.stdout + cli_done.stderr + cli_log + dagster_output
     after = lake_submissions(warehouse)
     assert after.sort("file_name", "sha256").equals(before.sort("file_name", "sha256"))
     # Same inbox, one run after the other: a new release with the figures one run gives (the Parquet bytes too).

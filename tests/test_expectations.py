@@ -5,12 +5,16 @@ Real GX and DuckDB, no mocks. The warehouse has two districts (178, 180) reporti
 """
 
 import json
+import os
+import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from expectations import Suite, SuiteResult, load_suites, validate, write_report
+from expectations import (Suite, SuiteResult, copy_latest_report, latest_report, load_suites, report_path, validate,
+                          write_report)
 from expectations.runner import read_suite
 
 PARAMS = {"max_reject_share": 0.05}
@@ -192,10 +196,10 @@ def test_unit_with_memberships_missing_from_indicators_fails(con):
     con.execute("delete from indicators where area_code = '180'")
     result = validate(suite("indicators"), con, PARAMS)
     assert not result.success
-    # 180 also no longer appears as a district that reported: that is the warning beside the error.
+    # 180 also no longer appears as a district that reported: that is the information beside the error.
     assert failures(result) == {
         ("expect_column_values_to_not_be_null", "indicators_area_code"): "error",
-        ("expect_column_values_to_not_be_null", "reported_area_code"): "warn",
+        ("expect_column_values_to_not_be_null", "reported_area_code"): "info",
     }
     missing = next(o for o in result.failures if o.column == "indicators_area_code")
     assert {(e["unit_code"], e["body_code"]) for e in missing.examples} == {
@@ -204,11 +208,11 @@ def test_unit_with_memberships_missing_from_indicators_fails(con):
     }
 
 
-def test_district_that_has_not_reported_only_warns(con):
+def test_district_that_has_not_reported_is_information_not_a_warning(con):
     con.execute("update units set valid_to = date '2025-06-30' where unit_code = '181'")
     result = validate(suite("indicators"), con, PARAMS)
-    assert result.success
-    assert failures(result) == {("expect_column_values_to_not_be_null", "reported_area_code"): "warn"}
+    assert result.success and not result.warnings
+    assert failures(result) == {("expect_column_values_to_not_be_null", "reported_area_code"): "info"}
     assert result.failures[0].examples[0]["unit_name"] == "Huyện Bình Gia"
 
 
@@ -240,7 +244,9 @@ def test_age_90_fails_the_age_range(con):
     con.execute("update int_memberships set age_years = 90 where person_key = '180/party_committee/2'")
     result = validate(suite("memberships"), con, PARAMS)
     assert failures(result) == {("expect_column_values_to_be_between", "age_years"): "error"}
-    assert result.failures[0].examples[0]["person_key"] == "180/party_committee/2"
+    example = result.failures[0].examples[0]
+    assert (example["unit_code"], example["body_code"], example["age_years"]) == ("180", "party_committee", 90)
+    assert "person_key" not in example
 
 
 def test_unknown_ethnic_code_fails(con):
@@ -261,6 +267,8 @@ def test_duplicate_membership_fails_uniqueness(con):
     assert failures(result) == {
         ("expect_compound_columns_to_be_unique", "unit_code, as_of_date, person_key, body_code"): "error"
     }
+    assert [e["unit_code"] for e in result.failures[0].examples] == ["178", "178"]
+    assert not any("person_key" in e for e in result.failures[0].examples)
 
 
 def test_accepted_submission_with_30_percent_rejects_fails(con):
@@ -271,6 +279,14 @@ def test_accepted_submission_with_30_percent_rejects_fails(con):
     outcome = result.failures[0]
     assert outcome.kwargs["max_value"] == 0.05
     assert outcome.examples[0]["file_name"] == "180_2024.xlsx"
+
+
+def test_suites_over_person_keys_show_only_columns_without_them():
+    """The report is world-readable and Dagster shows the examples: a suite whose rows carry a person key names the
+    columns its examples may show, and the key is not one of them."""
+    keyed = [s for s in load_suites() if any("person_key" in spec.query for spec in s.expectations)]
+    assert [s.name for s in keyed] == ["memberships"]
+    assert all(s.example_columns and "person_key" not in s.example_columns for s in keyed)
 
 
 def test_reject_share_limit_is_the_configured_parameter(con):
@@ -295,10 +311,15 @@ def test_quarantined_file_warns_but_passes(con):
     assert result.failures[0].examples[0]["file_name"] == "181_2024.xlsx"
 
 
+def _page(results: list[SuiteResult], folder: Path, run_id: str = "run-0001", keep: int = 30,
+          now: datetime | None = None) -> Path:
+    return write_report(results, report_path(folder, run_id, now), keep=keep, now=now)
+
+
 def test_report_names_the_failing_expectation_and_column(con, tmp_path):
     con.execute("update indicators set value_pct = 120 where area_code = '180' and body_code = 'department_head'")
     results = [validate(s, con, PARAMS) for s in load_suites()]
-    page = write_report(results, tmp_path / "quality" / "report.html").read_text(encoding="utf-8")
+    page = _page(results, tmp_path / "quality").read_text(encoding="utf-8")
     failing_row = next(row for row in page.split("<tr") if "failed-error" in row and "value_pct</code>" in row)
     assert "expect_column_values_to_be_between" in failing_row
 
@@ -309,9 +330,61 @@ def test_report_escapes_warehouse_values(con, tmp_path):
         " 0, 0, 0, 'unreadable', null)",
         ["ef" * 32],
     )
-    page = write_report([validate(suite("submissions"), con, PARAMS)], tmp_path / "report.html").read_text()
+    page = _page([validate(suite("submissions"), con, PARAMS)], tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.xlsx" in page
+
+
+def test_report_is_vietnamese_first_then_english_in_hanoi_time(con, tmp_path):
+    con.execute("update units set valid_to = date '2025-06-30' where unit_code = '181'")
+    results = [validate(s, con, PARAMS) for s in load_suites()]
+    page = _page(results, tmp_path, now=datetime(2025, 1, 31, 17, 30, tzinfo=UTC)).read_text(encoding="utf-8")
+    assert "<html lang='vi'>" in page
+    assert page.index("Báo cáo chất lượng dữ liệu") < page.index("Data quality report")
+    assert "00:30 ngày 01/02/2025" in page and "generated 2025-02-01 00:30, Hanoi time" in page
+    unreported = suite("indicators").expectations[-1]
+    assert unreported.severity == "info"
+    assert page.index(unreported.why_vi) < page.index(unreported.why)
+    assert "đạt, có thông tin" in page and "tr class='failed-info'" in page
+
+
+def test_report_is_readable_by_everyone_and_writable_by_no_one(con, tmp_path):
+    before = os.umask(0o077)  # a run's umask: everything else it writes is the service user's alone
+    try:
+        page = _page([validate(s, con, PARAMS) for s in load_suites()], tmp_path / "quality")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(page.stat().st_mode) == 0o444
+    assert stat.S_IMODE(page.parent.stat().st_mode) == 0o755
+
+
+def test_only_the_newest_reports_are_kept(con, tmp_path):
+    results = [validate(suite("submissions"), con, PARAMS)]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    pages = [_page(results, tmp_path, f"run-{i}", keep=3, now=start + timedelta(hours=i)) for i in range(5)]
+    assert sorted(tmp_path.iterdir()) == pages[2:]
+    assert latest_report(tmp_path) == pages[-1]
+
+
+def test_the_newest_report_is_copied_into_a_release(con, tmp_path):
+    results = [validate(suite("submissions"), con, PARAMS)]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    newest = [_page(results, tmp_path / "quality", f"run-{i}", now=start + timedelta(hours=i)) for i in range(2)][-1]
+    (tmp_path / "release").mkdir()
+    assert copy_latest_report(tmp_path / "empty", tmp_path / "release") is None
+    copied = copy_latest_report(tmp_path / "quality", tmp_path / "release")
+    assert copied == tmp_path / "release" / "quality_report.html"
+    assert copied.read_bytes() == newest.read_bytes()
+
+
+def test_report_never_shows_a_person_key(con, tmp_path):
+    con.execute("insert into int_memberships select * from int_memberships where person_key = '178/party_committee/0'")
+    con.execute("update int_memberships set age_years = 90 where person_key = '180/party_committee/2'")
+    result = validate(suite("memberships"), con, PARAMS)
+    assert len(result.failures) == 2
+    page = _page([result], tmp_path).read_text(encoding="utf-8")
+    assert "party_committee/" not in page and "person_key</th>" not in page
+    assert "<td>90</td>" in page  # the failing row is still shown, by what locates it and the failing value
 
 
 def test_suite_without_severity_is_refused(tmp_path):
@@ -324,12 +397,22 @@ def test_suite_without_severity_is_refused(tmp_path):
                 "query": "select 1 as x",
                 "expectations": [
                     {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"},
-                     "meta": {"severity": "fatal", "dimension": "validity", "why": "test"}}
+                     "meta": {"severity": "fatal", "dimension": "validity", "why": "test", "why_vi": "thử"}}
                 ],
             }
         )
     )
     with pytest.raises(ValueError, match="broken.json"):
+        read_suite(path)
+
+
+def test_expectation_without_a_vietnamese_why_is_refused(tmp_path):
+    path = tmp_path / "english_only.json"
+    expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"},
+                   "meta": {"severity": "error", "dimension": "validity", "why": "test"}}
+    path.write_text(json.dumps({"name": "english_only", "table": "indicators", "query": "select 1 as x",
+                                "expectations": [expectation]}))
+    with pytest.raises(ValueError, match="why_vi"):
         read_suite(path)
 
 
@@ -343,7 +426,7 @@ def test_expectation_on_a_missing_column_fails_with_the_reason(con, tmp_path):
                 "query": "select area_code from indicators",
                 "expectations": [
                     {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "area_cod"},
-                     "meta": {"severity": "error", "dimension": "completeness", "why": "test"}}
+                     "meta": {"severity": "error", "dimension": "completeness", "why": "test", "why_vi": "thử"}}
                 ],
             }
         )

@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -308,7 +309,18 @@ def test_every_file_received_is_published_in_submissions_with_its_status_and_rea
         assert (row["status"], row["area_code"], row["as_of_date"]) == (outcome.status, outcome.unit_code,
                                                                         outcome.as_of), name
         assert (row["message"] or "").startswith(outcome.message or ""), name
-    assert run.stdout.count("    ! ") == sum(o.status == "rejected" for o in expected.values())
+    attention = [line for line in run.stdout.splitlines()  # "  ! <file> — <unit>[, <as of>]: <status vi> / <en>"
+                 if re.match(r"^  ! .+ — .+: .+ / (rejected|quarantined)$", line)]
+    assert len(attention) == sum(o.status in ("rejected", "quarantined") for o in expected.values()), run.stdout
+
+
+@pytest.mark.slow
+def test_files_the_inbox_scan_skips_are_named_in_the_summary(run):
+    """A link leading outside the inbox, a linked folder, a dangling link: never received, so the summary names them
+    (the run's log has them too)."""
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("  ! bỏ qua / skipped ")]
+    for name in ("Danh sách Văn Lãng 2021.xlsx", "Thư mục khác", "Đã xóa.xlsx"):
+        assert any(f"skipped {name}: " in line for line in skipped), (name, skipped)
 
 
 @pytest.mark.slow

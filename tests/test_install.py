@@ -52,6 +52,14 @@ def test_the_project_modules_come_from_the_installed_wheel(installed, tmp_path):
     assert (Path(where[1]) / "units.csv").is_file()
 
 
+def test_the_installed_wheel_describes_the_dbt_tests_from_its_own_data(installed, tmp_path):
+    text = _run(installed / "bin" / "python", "-c",
+                "from orchestration.dbt_checks import KINDS_FILE, describe_test; print(KINDS_FILE); "
+                "print(describe_test({'test_metadata': {'name': 'not_null', 'kwargs': {'column_name': 'x'}}}))",
+                cwd=tmp_path).stdout.splitlines()
+    assert Path(text[0]).is_relative_to(installed) and text[1] == "Cột x không có giá trị rỗng / x is never NULL"
+
+
 def test_the_installed_command_writes_the_demo_inbox(installed, tmp_path):
     done = _run(installed / "bin" / "cadre-warehouse", "demo", "--out", tmp_path / "inbox", cwd=tmp_path)
     entries = list((tmp_path / "inbox").iterdir())

@@ -1,5 +1,6 @@
 """Personal data at rest: what a run writes in the warehouse's working folders is the service user's alone (or its
-group's with CADRE_SHARE_WITH_GROUP=1); the published release is readable by everyone and changed by no one."""
+group's with CADRE_SHARE_WITH_GROUP=1); the published release and the validation reports (which show no person key)
+are readable by everyone and changed by no one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 from ingest.modes import prepare_warehouse
 from ingest.settings import load_settings
 
-PRIVATE_FOLDERS = ("archive", "lake", "parsed", "work", "feedback", "quality")
+PRIVATE_FOLDERS = ("archive", "lake", "parsed", "work", "feedback", "logs")
+OPEN_FOLDERS = ("releases", "quality")
 
 
 def _modes(warehouse: Path) -> dict[str, int]:
@@ -26,6 +28,8 @@ def _expected(path: str, folder: bool, private: tuple[int, int]) -> int:
     parts = Path(path).parts
     if parts[0] == "releases":
         return 0o755 if len(parts) == 1 else (0o555 if folder else 0o444)
+    if parts[0] == "quality":
+        return 0o755 if folder else 0o444
     return private[0] if folder else private[1]
 
 
@@ -39,7 +43,7 @@ def _run_over_a_small_inbox(run_cli, write_small_roster, root: Path, env: dict[s
 
 def _assert_modes(warehouse: Path, private: tuple[int, int]) -> None:
     modes = _modes(warehouse)
-    for folder in PRIVATE_FOLDERS:
+    for folder in PRIVATE_FOLDERS + OPEN_FOLDERS:
         assert any(p.startswith(f"{folder}/") and (warehouse / p).is_file() for p in modes), f"nothing in {folder}/"
     assert any(p.startswith("releases/") and p.endswith(".parquet") for p in modes)
     wrong = {p: oct(m) for p, m in modes.items() if m != _expected(p, (warehouse / p).is_dir(), private)}

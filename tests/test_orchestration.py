@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -102,6 +103,34 @@ def test_every_great_expectations_suite_is_a_blocking_check_on_its_model(graph):
         assert key in graph.asset_check_keys, key
         assert graph.get_check_spec(key).blocking, key
     assert dg.AssetCheckKey(dg.AssetKey(["indicators"]), "gx_indicators") in graph.asset_check_keys
+
+
+def test_every_asset_check_says_what_it_checks_vietnamese_first(graph):
+    described = {key: graph.get_check_spec(key).description for key in graph.asset_check_keys}
+    assert len(described) > 100 and not [key for key, text in described.items() if not text]
+    assert all(" / " in text for text in described.values())  # Vietnamese, then English
+    not_null = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "units_not_null_columns")
+    assert described[not_null].startswith("Không cột nào có giá trị rỗng: unit_code, ")
+    unit_type = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "relationships_units_unit_type__unit_type__ref_unit_types_")
+    assert described[unit_type] == ("Mỗi unit_type đều có trong unit_types.unit_type / every unit_type exists in "
+                                    "unit_types.unit_type")
+    rollup = dg.AssetCheckKey(dg.AssetKey(["indicators"]), "assert_province_indicators_sum_unit_rows")
+    assert described[rollup].startswith("Dòng toàn tỉnh của indicators là tổng tử số và mẫu số")
+
+
+def test_every_dbt_test_is_an_asset_check_and_only_warnings_do_not_block(graph):
+    """A dbt test that reads several models names the one it guards (dbt_project/tests/_singular_tests.yml): were it
+    only recorded as an observation, a failure would not stop publishing."""
+    from orchestration.dbt import dbt_project
+
+    manifest = json.loads(dbt_project(load_settings()).manifest_path.read_text(encoding="utf-8"))
+    tests = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    assert set(tests) <= set(checks)
+    blocking = {name: checks[name].blocking for name in tests}
+    assert blocking == {name: (node["config"]["severity"].lower() == "error") for name, node in tests.items()}
+    assert not blocking["assert_elected_bodies_have_one_term_per_roster"]
+    assert blocking["assert_province_indicators_sum_unit_rows"]
 
 
 def test_published_comes_after_indicators_and_every_checked_table(graph):
@@ -248,6 +277,20 @@ def test_the_demo_run_executed_the_whole_job_in_process(demo_published, demo_dag
             check = dg.AssetCheckKey(dg.AssetKey([suite.table]), f"gx_{suite.name}")
             record = instance.get_latest_asset_check_evaluation_record(check)
             assert record is not None and record.run_id == runs[0].run_id, check
+    finally:
+        instance.dispose()
+
+
+@pytest.mark.slow
+def test_each_lake_partition_of_the_demo_run_names_its_unit(demo_published, demo_dagster_home):
+    """Dagster gives a partition key no name: each partition's materialization carries its unit's (Partitions tab)."""
+    instance = dg.DagsterInstance.from_config(str(demo_dagster_home))
+    try:
+        for table in LAKE_TABLES:
+            records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=dg.AssetKey(["lake", table])),
+                                                      limit=100).records
+            names = {r.partition_key: r.asset_materialization.metadata["đơn vị / unit"].value for r in records}
+            assert names == {code: row["unit_name"] for code, row in _seed_units().items()}, table
     finally:
         instance.dispose()
 

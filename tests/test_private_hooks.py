@@ -6,6 +6,7 @@ look is then ``private_hooks/<dependency>.py``, and nowhere else.
 
 
 import inspect
+import logging
 import subprocess
 import sys
 from functools import cached_property
@@ -13,7 +14,14 @@ from functools import cached_property
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from private_hooks.dagster import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
+from private_hooks.dagster import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+    record_event,
+    record_message,
+    record_step,
+)
 from private_hooks.dagster_dbt import OVERRIDDEN, FastStartDbtCliResource
 
 PARTITIONS = dg.StaticPartitionsDefinition(["a", "b", "c"])
@@ -37,6 +45,34 @@ def test_dagster_runs_every_partition_in_one_run_given_the_range_tags():
     materializations = result.asset_materializations_for_node("covered")
     assert sorted(m.partition for m in materializations) == ["a", "b", "c"]
     assert {m.metadata["keys"].value for m in materializations} == {"a,b,c"}  # one step saw all three
+
+
+def test_a_custom_loggers_records_carry_the_step_its_event_and_the_message_as_logged():
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    @dg.logger
+    def keeping(init_context):
+        logger = logging.getLogger("test_private_hooks.keeping")
+        logger.handlers, logger.propagate = [Keep(logging.DEBUG)], False
+        logger.setLevel(logging.DEBUG)
+        return logger
+
+    @dg.asset
+    def talking(context: dg.AssetExecutionContext) -> None:
+        context.log.info("[1/2] files read")
+
+    job = dg.Definitions(assets=[talking], jobs=[dg.define_asset_job("talk", selection=[talking])],
+                         loggers={"keeping": keeping}).resolve_job_def("talk")
+    assert job.execute_in_process(run_config={"loggers": {"keeping": {}}}).success
+    events = [(record_step(r), record_event(r).event_type) for r in records if record_event(r)]
+    assert ("talking", dg.DagsterEventType.STEP_START) in events
+    assert ("talking", dg.DagsterEventType.ASSET_MATERIALIZATION) in events
+    assert [(record_step(r), record_message(r)) for r in records if not record_event(r)] == [
+        ("talking", "[1/2] files read")]
 
 
 def test_dagster_dbt_still_has_the_hooks_the_fast_start_resource_overrides():

@@ -67,7 +67,8 @@ def test_failing_expectation_exits_3(blocked):
 
 def test_the_defect_passed_dbt_and_reached_the_working_warehouse(blocked):
     run, _, _ = blocked
-    assert re.search(r"^Done\. PASS=\d+ WARN=0 ERROR=0 ", run.stdout, flags=re.MULTILINE), run.explain()
+    log = run.log.read_text(encoding="utf-8")  # dbt's output is in the run's log, not on the terminal
+    assert re.search(r"^Done\. PASS=\d+ WARN=0 ERROR=0 ", log, flags=re.MULTILINE), run.explain()
     with duckdb.connect(str(run.warehouse / "work" / "warehouse.duckdb"), read_only=True) as con:
         rows = con.execute(f"select value_pct, numerator <= denominator from indicators where {DEFECT_ROW}").fetchall()
     assert rows == [(120.0, True)]
@@ -83,14 +84,14 @@ def test_blocked_run_leaves_every_published_byte_unchanged(blocked):
 
 def test_stdout_names_the_failing_expectation_and_column(blocked):
     run, _, _ = blocked
-    assert "check failed — ERROR: gx_indicators on indicators" in run.stdout
+    assert "  ✗ gx_indicators on indicators: chặn công bố / blocks publishing" in run.stdout
     failed = [line for line in run.stdout.splitlines() if "`expect_column_values_to_be_between`" in line]
     assert any("on `value_pct`" in line and "120" in line for line in failed), run.explain()
 
 
 def test_validation_report_names_the_failing_expectation_and_column(blocked):
     run, _, _ = blocked
-    named = re.search(r"^validation report: (.+\.html)$", run.stdout, flags=re.MULTILINE)
+    named = re.search(r"^  báo cáo / report: (.+\.html)$", run.stdout, flags=re.MULTILINE)
     assert named, run.explain()
     report = Path(named[1])
     assert report.parent == run.warehouse / "quality" and report.is_file()
@@ -143,6 +144,6 @@ def test_quarantined_file_does_not_change_its_units_figures(quarantined, demo_pu
 def test_stdout_says_which_file_was_quarantined_and_why(quarantined):
     run, bad = quarantined
     lines = run.stdout.splitlines()
-    line = next(i for i, text in enumerate(lines) if text.startswith(bad))
-    assert re.search(r" 183 2020-10-15 +7 +3  quarantined$", lines[line]), lines[line]
-    assert lines[line + 1].startswith("    ! 3/10 ") and "quarantined" in lines[line + 1]
+    line = lines.index(f"  ! {bad} — Huyện Cao Lộc (183), 15/10/2020: Tạm giữ / quarantined")
+    assert lines[line - 1] == "Cần xử lý / needs attention:"
+    assert lines[line + 1].startswith("      3/10 ") and "quarantined" in lines[line + 1]

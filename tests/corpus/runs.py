@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import stat
@@ -30,6 +31,8 @@ PUBLISHED_FILES = ("warehouse.duckdb", "report.html", *(f"parquet/{t}.parquet" f
     "indicators", "ethnicity_composition", "training_recruitment", "submissions", "units")))
 
 
+# `cadre-warehouse run` names its log file: "Nhật ký Dagster và dbt / Dagster and dbt log: <path> (--verbose: …)".
+LOG_LINE = re.compile(r"^Nhật ký Dagster và dbt / Dagster and dbt log: (\S+) ", re.MULTILINE)
 # The tests' own person-key secret, not the development one: their runs take the path production takes, with no
 # warning in the output they read; the tests of the refusal clear it (test_production_defaults.py).
 TEST_PERSON_KEY_SECRET = "cadre-warehouse-test-secret"
@@ -57,9 +60,17 @@ class Finished:
     def published(self) -> Path:
         return self.warehouse / "published"
 
+    @property
+    def log(self) -> Path | None:
+        """The Dagster and dbt log the run names on its second line (none with ``--verbose``)."""
+        named = LOG_LINE.search(self.stdout)
+        return Path(named[1]) if named else None
+
     def explain(self) -> str:
-        """The end of both outputs, for an assertion message."""
-        return f"exit {self.returncode}\n--- stdout ---\n{self.stdout[-3000:]}\n--- stderr ---\n{self.stderr[-5000:]}"
+        """The end of both outputs and of the run's log, for an assertion message."""
+        log = self.log.read_text(encoding="utf-8", errors="replace")[-5000:] if self.log and self.log.exists() else ""
+        return (f"exit {self.returncode}\n--- stdout ---\n{self.stdout[-3000:]}\n--- stderr ---\n{self.stderr[-5000:]}"
+                f"\n--- log ---\n{log}")
 
 
 @dataclass
