@@ -11,8 +11,11 @@ SQLAlchemy 2 installed here (duckdb_engine#1379); with Superset's SQLAlchemy 1.4
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +52,17 @@ with open(log, "w") as out:
 """
 
 
+def _wait_for_a_read_of(release: str, log: Path, seconds: float = 60) -> None:
+    """Until the reader has queried ``release`` (the new one) at least once: the run may end before a reader slowed
+    by a busy machine has looked again after the swap."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(json.loads(line)["release"] == release for line in log.read_text(encoding="utf-8").splitlines()
+               if line.endswith("}")):
+            return
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def observed(copy_demo_to, run_cli, tmp_path_factory):
     root = tmp_path_factory.mktemp("bi_connect")
@@ -59,6 +73,7 @@ def observed(copy_demo_to, run_cli, tmp_path_factory):
     try:
         assert reader.stdout.readline().strip() == "ready", reader.stderr.read()
         run = run_cli(inbox, warehouse)
+        _wait_for_a_read_of(os.readlink(warehouse / "published"), log)
     finally:
         stop.touch()
         _, err = reader.communicate(timeout=120)
