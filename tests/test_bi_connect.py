@@ -45,6 +45,7 @@ with open(log, "w") as out:
         except Exception as error:  # what a BI tool would show its user
             seen["error"] = f"{type(error).__name__}: {error}"
         out.write(json.dumps(seen) + "\n")
+        out.flush()  # the test waits for a read of the new release in this file
         if not ready:
             print("ready", flush=True)
             ready = True
