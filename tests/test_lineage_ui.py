@@ -6,6 +6,7 @@ a downloaded one). The screenshots are written under the test's tmp folder and t
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -130,7 +131,9 @@ def test_lineage_graph_shows_lake_dbt_checks_and_published(webserver, page, tmp_
 
     page.goto(f"{webserver}/assets/indicators?view=checks")
     page.get_by_text("gx_indicators", exact=True).first.click(timeout=60_000)
-    page.get_by_text("Great Expectations suite 'indicators' on indicators").wait_for(timeout=30_000)
+    suite = json.loads((REPO / "expectations" / "suites" / "indicators.json").read_text(encoding="utf-8"))
+    for said in (suite["description_vi"], suite["description"]):  # the check's description, Vietnamese first
+        page.get_by_text(said, exact=False).first.wait_for(timeout=30_000)
     checks = tmp_path / "gx_indicators_check.png"
     page.screenshot(path=str(checks))
     print(f"check screenshot: {checks}")
