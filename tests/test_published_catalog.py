@@ -151,7 +151,11 @@ def reachable_warehouse(tmp_path):
         yield tmp_path / "warehouse"
         return
     folder = Path(tempfile.mkdtemp(prefix="cadre-release-"))
-    folder.chmod(0o755)
+    # As a warehouse is created before a run sets its umask (ingest.modes), and whatever umask an earlier test of
+    # this process left: BI users reach ``published`` through it.
+    (folder / "warehouse").mkdir()
+    for path in (folder, folder / "warehouse"):
+        path.chmod(0o755)
     try:
         yield folder / "warehouse"
     finally:
