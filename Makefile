@@ -29,11 +29,15 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	@touch $(MANIFEST)
 
 # Chromium renders report.html and the lineage UI in the browser tests (Debian's package; Playwright's own
-# browser download cannot work without internet).
+# browser download cannot work without internet). PostgreSQL's server programs start the tests' throw-away cluster
+# (tests/corpus/postgres.py); Debian keeps them off PATH, in /usr/lib/postgresql/<version>/bin.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 demo: install
 	$(BIN)/cadre-warehouse demo --out $(CADRE_INBOX)

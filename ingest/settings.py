@@ -7,7 +7,7 @@ resources both call :func:`load_settings`, so a nightly run and a hand-started r
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The dbt project beside the packages: the repository's in a checkout, site-packages' in an installed wheel.
@@ -32,6 +32,9 @@ RELEASE_FOLDER_MODE = 0o555
 RELEASE_FILE_MODE = 0o444
 # The province's time: the nightly schedule, and every time a person reads (reports, the command's output).
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Where dbt builds the working warehouse (CADRE_ENGINE): DuckDB in <warehouse>/work/, or the PostgreSQL database
+# libpq's environment names (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD or PGPASSFILE; docs/deploy.md).
+ENGINES = ("duckdb", "postgres")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,13 @@ class Settings:
     allow_development_secret: bool
     runs_kept: int
     """How many runs' validation reports (quality/) and command-line logs (logs/) are kept."""
+    engine: str = "duckdb"
+    """Where dbt builds the working warehouse: one of ENGINES."""
+    publish_postgres_url: str | None = field(default=None, repr=False)
+    """CADRE_PUBLISH_POSTGRES_URL: a PostgreSQL database every publication goes to as well (None: none). It holds a
+    password: never logged, never shown (engines.postgres.redacted)."""
+    postgres_reader_password: str | None = field(default=None, repr=False)
+    """CADRE_POSTGRES_READER_PASSWORD: the password of the read-only role cadre_reader on that database."""
 
     @property
     def seeds(self) -> Path:
@@ -141,6 +151,13 @@ def load_settings(
     runs_kept = _number(env, "CADRE_RUNS_KEPT", "30", int)
     if runs_kept < 1:
         raise SettingsError(f"CADRE_RUNS_KEPT={runs_kept} must be 1 or more (the newest report is published)")
+    engine = env.get("CADRE_ENGINE") or "duckdb"
+    if engine not in ENGINES:
+        raise SettingsError(f"CADRE_ENGINE={engine!r} must be one of {', '.join(ENGINES)}")
+    publish_url = env.get("CADRE_PUBLISH_POSTGRES_URL") or None
+    if publish_url and not publish_url.startswith(("postgresql://", "postgres://")):
+        # Not the value itself: it may hold a password.
+        raise SettingsError("CADRE_PUBLISH_POSTGRES_URL must be a URL postgresql://user:password@host:port/database")
     return Settings(
         inbox=Path(inbox or env.get("CADRE_INBOX") or "data/inbox").resolve(),
         warehouse=Path(warehouse or env.get("CADRE_WAREHOUSE") or "data/warehouse").resolve(),
@@ -157,6 +174,9 @@ def load_settings(
         share_with_group=_flag(env, "CADRE_SHARE_WITH_GROUP"),
         allow_development_secret=_flag(env, "CADRE_ALLOW_DEV_SECRET"),
         runs_kept=int(runs_kept),
+        engine=engine,
+        publish_postgres_url=publish_url,
+        postgres_reader_password=env.get("CADRE_POSTGRES_READER_PASSWORD") or None,
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.postgres import Cluster, start_cluster
 from corpus.runs import TEST_PERSON_KEY_SECRET
 from corpus.runs import Finished as CliRun
 from corpus.runs import environment as clean_environment
@@ -144,3 +145,17 @@ def write_small_roster() -> Callable[..., Path]:
         return write_roster(path, small_roster(unit_title, as_of, people, unknown_ethnicity), Layout())
 
     return write
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Cluster:
+    """One throw-away PostgreSQL cluster for the session (tests/corpus/postgres.py), stopped at its end."""
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster) -> str:
+    """The name of a new, empty database on the session's cluster, for one test."""
+    return postgres_cluster.new_database()

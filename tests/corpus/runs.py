@@ -39,9 +39,9 @@ TEST_PERSON_KEY_SECRET = "cadre-warehouse-test-secret"
 
 
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without the developer's own warehouse settings or Dagster instance, with the
-    tests' person-key secret."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CADRE_", "DAGSTER_"))}
+    """This process's environment without the developer's own warehouse settings, Dagster instance or PostgreSQL
+    server (libpq's PG* variables), with the tests' person-key secret."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CADRE_", "DAGSTER_", "PG"))}
     return env | {"PYTHONIOENCODING": "utf-8", "CADRE_PERSON_KEY_SECRET": TEST_PERSON_KEY_SECRET} | (extra or {})
 
 

@@ -1,0 +1,44 @@
+"""Connections to PostgreSQL through ADBC, whose COPY-based ingest and Arrow results need no row-by-row path.
+
+A URL (``postgresql://user:password@host:port/database``) carries a password: it is never logged or shown, and
+:func:`without_password` takes it out of any message that might repeat it. With no URL, libpq's own environment
+(PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD or PGPASSFILE) names the server, as it does for dbt and psql.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import adbc_driver_postgresql.dbapi as adbc
+
+LIBPQ_ENVIRONMENT = "postgresql://"
+URL_SCHEMES = ("postgresql", "postgres")
+
+
+def connect(url: str | None = None) -> adbc.Connection:
+    """An ADBC connection (autocommit off: every change is in a transaction until ``commit``)."""
+    return adbc.connect(url or LIBPQ_ENVIRONMENT)
+
+
+def is_postgres_url(url: str) -> bool:
+    return urlsplit(url).scheme in URL_SCHEMES
+
+
+def without_password(message: str, url: str | None) -> str:
+    """``message`` with the URL's password, the URL itself and any ``password=`` setting masked."""
+    if url:
+        password = urlsplit(url).password
+        message = message.replace(url, redacted(url))
+        if password:
+            message = message.replace(password, "***").replace(unquote(password), "***")
+    return re.sub(r"(password\s*=\s*)\S+", r"\1***", message, flags=re.IGNORECASE)
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown: its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
