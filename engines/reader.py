@@ -12,6 +12,7 @@ Not here: what is read (the suites, the published tables), nor writing to Postgr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,12 @@ import duckdb
 import pyarrow as pa
 
 from engines import postgres
-from ingest.settings import Settings
+from ingest.settings import Settings, SettingsError
 
 # dbt's schema on PostgreSQL (the `postgres` target of dbt_project/profiles.yml), where models and seeds are built.
 WAREHOUSE_SCHEMA = "warehouse"
+# What names the server in libpq's environment, as a refusal may show it: never PGPASSWORD.
+LIBPQ_NAMES = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER")
 
 
 class Warehouse(Protocol):
@@ -106,3 +109,27 @@ def open_engine(engine: str, work_database: Path) -> Iterator[Warehouse]:
         yield PostgresWarehouse(con)
     finally:
         con.close()
+
+
+def check_engine(settings: Settings) -> None:
+    """Nothing if the working engine can be reached; SettingsError (bilingual, with the server libpq's environment
+    names, never its password) if ``CADRE_ENGINE=postgres`` and that server cannot be reached. DuckDB's file is
+    created by the run, so there is nothing to check before it."""
+    if settings.engine != "postgres":
+        return
+    environ = os.environ
+    server = ", ".join(f"{name}={environ[name]}" for name in LIBPQ_NAMES if environ.get(name)) or "libpq's defaults"
+    try:
+        con = postgres.connect()
+        con.close()
+    except Exception as error:  # ADBC's errors, and a driver that cannot load: the cause is in the message
+        cause = postgres.without_password(str(error).strip().splitlines()[0], None)
+        if environ.get("PGPASSWORD"):
+            cause = cause.replace(environ["PGPASSWORD"], "***")
+        raise SettingsError(
+            f"CADRE_ENGINE=postgres: không kết nối được máy chủ PostgreSQL ({server}): {cause}. Hãy kiểm tra "
+            "PGHOST, PGPORT, PGDATABASE, PGUSER và PGPASSWORD hoặc PGPASSFILE trong tệp môi trường của dịch vụ, hoặc "
+            "đặt CADRE_ENGINE=duckdb. / CADRE_ENGINE=postgres: cannot reach the PostgreSQL server "
+            f"({server}): {cause}. Check PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD or PGPASSFILE in the "
+            "services' environment file, or set CADRE_ENGINE=duckdb."
+        ) from None

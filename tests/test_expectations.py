@@ -83,6 +83,12 @@ SUBMISSIONS = [
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
+    return small_warehouse()
+
+
+def small_warehouse() -> duckdb.DuckDBPyConnection:
+    """The clean hand-built warehouse of this module's docstring, in memory (also copied to PostgreSQL by
+    tests/test_postgres_engine.py, to run the same suites there)."""
     con = duckdb.connect()
     con.execute(SEEDS)
     con.execute(f"create table submission_statuses as select * from read_csv('{SUBMISSION_STATUSES}', header = true)")
