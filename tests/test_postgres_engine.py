@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from corpus.runs import dagster_home
 from engines.postgres import connect
 from engines.reader import WAREHOUSE_SCHEMA, DuckDBWarehouse, check_engine, open_engine
 from expectations import load_suites, validate
+from expectations.report import PUBLISHED_NAME
 from ingest.settings import SettingsError, load_settings
 from test_expectations import PARAMS, small_warehouse
 
@@ -150,3 +154,87 @@ def test_run_on_an_unreachable_server_stops_before_starting(cli, tmp_path, postg
     assert "CADRE_ENGINE=postgres" in done.stderr and "password authentication failed" in done.stderr
     assert "wrong-password-0815" not in done.stdout + done.stderr
     assert not (tmp_path / "warehouse" / "published").exists()
+
+
+def _checks(home: Path) -> dict[tuple[str, str], tuple]:
+    """(asset, check) → (passed, expectations, failed) of every check evaluation the instance recorded."""
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        (run,) = instance.get_runs()
+        evaluations = [e.dagster_event.event_specific_data for e in instance.all_logs(run.run_id)
+                       if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    finally:
+        instance.dispose()
+
+    def shown(evaluation, name):
+        value = evaluation.metadata.get(name)
+        return None if value is None else value.value
+
+    return {(evaluation.asset_key.to_user_string(), evaluation.check_name):
+            (evaluation.passed, shown(evaluation, "expectations"), shown(evaluation, "failed"))
+            for evaluation in evaluations}
+
+
+@pytest.fixture(scope="module")
+def postgres_demo_run(cli, run_cli, postgres_cluster, tmp_path_factory):
+    """The demo inbox run with CADRE_ENGINE=postgres on a database of its own: (run, database, Dagster home)."""
+    root = tmp_path_factory.mktemp("postgres_demo_run")
+    written = cli("demo", "--out", root / "inbox")
+    assert written.returncode == 0, written.stderr
+    database = postgres_cluster.new_database()
+    home = dagster_home(root / "dagster_home")
+    env = {"CADRE_ENGINE": "postgres", "DAGSTER_HOME": str(home), **postgres_cluster.libpq_env(database)}
+    return run_cli(root / "inbox", root / "warehouse", env), database, home
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_demo_on_postgres_publishes_the_indicators_of_the_duckdb_build(postgres_demo_run, demo_published):
+    run, _, _ = postgres_demo_run
+    assert run.returncode == 0, run.explain()
+    on_postgres = pq.read_table(run.published / "parquet" / "indicators.parquet")
+    on_duckdb = pq.read_table(demo_published / "parquet" / "indicators.parquet")
+    assert on_postgres.schema.remove_metadata() == on_duckdb.schema.remove_metadata()
+    assert on_postgres.num_rows > 1000
+    assert on_postgres.to_pylist() == on_duckdb.to_pylist()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_demo_on_postgres_publishes_every_table_with_duckdb_column_types(postgres_demo_run, demo_published):
+    run, _, _ = postgres_demo_run
+    assert run.returncode == 0, run.explain()
+
+    def columns(release: Path) -> list[tuple]:
+        with duckdb.connect(str(release / "warehouse.duckdb"), read_only=True) as con:
+            return con.sql("select table_name, column_name, data_type, is_nullable from information_schema.columns"
+                           " order by table_name, ordinal_position").fetchall()
+
+    assert columns(run.published) == columns(demo_published)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_demo_on_postgres_runs_the_same_checks_with_the_same_results(postgres_demo_run, demo_published,
+                                                                     demo_dagster_home):
+    run, _, home = postgres_demo_run
+    assert run.returncode == 0, run.explain()
+    assert (run.published / PUBLISHED_NAME).is_file()
+    on_postgres, on_duckdb = _checks(home), _checks(demo_dagster_home)
+    assert {name for _, name in on_postgres} >= {f"gx_{suite.name}" for suite in load_suites()}
+    assert on_postgres == on_duckdb
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_demo_on_postgres_built_the_marts_in_the_warehouse_schema(postgres_demo_run, postgres_cluster):
+    run, database, _ = postgres_demo_run
+    assert run.returncode == 0, run.explain()
+    with connect(postgres_cluster.url(database)) as pg, pg.cursor() as cursor:
+        cursor.execute("select table_schema, count(*) from information_schema.tables"
+                       " where table_name in ('indicators', 'int_memberships', 'memberships') group by 1 order by 1")
+        assert cursor.fetchall() == [("lake", 1), (WAREHOUSE_SCHEMA, 2)]
+        cursor.execute("select count(*) from warehouse.indicators")
+        (published,) = duckdb.connect(str(run.published / "warehouse.duckdb"), read_only=True).sql(
+            "select count(*) from indicators").fetchone()
+        assert cursor.fetchone() == (published,)
