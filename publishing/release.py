@@ -124,7 +124,7 @@ def _fill(target: Path, work_database: Path, published_at: datetime, engine: str
             con.execute(f"COPY {table} TO '{target / 'parquet' / f'{table}.parquet'}' "
                         f"(FORMAT parquet, {parquet_metadata(contracts[relation])})")
             # fetchall: a result left open by fetchone would make DuckDB refuse the report's next query.
-            (counts[table],), = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+            counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         checked = copy_latest_report(work_database.parent.parent / "quality", target)  # how it was checked
         (target / "report.html").write_text(render_report(con, checked.name if checked else None), encoding="utf-8")
         write_board_workbook(con, target / BOARD_WORKBOOK, published_at, target.name)

@@ -6,6 +6,7 @@ No mock of PostgreSQL: the reader, the quality gate and the CLI talk to the sess
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -13,13 +14,20 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from corpus.runs import dagster_home
+from engines.lake_load import load_lake
 from engines.postgres import connect
 from engines.reader import WAREHOUSE_SCHEMA, DuckDBWarehouse, check_engine, open_engine
 from expectations import load_suites, validate
 from expectations.report import PUBLISHED_NAME
+from ingest.lake import UNIDENTIFIED
+from ingest.pipeline import ingest_inbox
 from ingest.settings import SettingsError, load_settings
+from orchestration.ingest_assets import LAKE_TABLES, build_lake_assets, lake_units
+from orchestration.partitions import unit_partitions, unit_partitions_table
+from orchestration.resources import WarehouseResource, warehouse_lock_resource
 from test_expectations import PARAMS, small_warehouse
 
 NOWHERE = Path("/nonexistent/warehouse.duckdb")  # a PostgreSQL reader never opens the DuckDB file
@@ -238,3 +246,58 @@ def test_demo_on_postgres_built_the_marts_in_the_warehouse_schema(postgres_demo_
         (published,) = duckdb.connect(str(run.published / "warehouse.duckdb"), read_only=True).sql(
             "select count(*) from indicators").fetchone()
         assert cursor.fetchone() == (published,)
+
+
+def test_a_run_of_every_unit_reloads_the_lake_tables_whole():
+    assert lake_units(["178", "183"], ["178", "183"]) is None
+
+
+def test_a_one_unit_run_reloads_that_unit_and_the_unidentified_files():
+    assert lake_units(["183"], ["178", "183"]) == ["183", UNIDENTIFIED]
+
+
+def test_the_reader_reads_the_schema_dbt_builds_on_postgres():
+    profiles = yaml.safe_load((load_settings().dbt_project_dir / "profiles.yml").read_text(encoding="utf-8"))
+    assert profiles["cadre_warehouse"]["outputs"]["postgres"]["schema"] == WAREHOUSE_SCHEMA
+
+
+def _lake_rows(url: str) -> dict[tuple[str, str], int]:
+    """(table, unit_code or unidentified) → rows in PostgreSQL's lake."""
+    counts = {}
+    with connect(url) as pg, pg.cursor() as cursor:
+        for table in LAKE_TABLES:
+            cursor.execute(f"select coalesce(unit_code, '{UNIDENTIFIED}'), count(*) from lake.{table} group by 1")
+            counts |= {(table, unit): n for unit, n in cursor.fetchall()}
+    return counts
+
+
+@pytest.mark.postgres
+def test_one_unit_run_on_postgres_replaces_only_that_units_lake_rows(libpq, postgres_cluster, postgres_database,
+                                                                     write_small_roster, tmp_path, monkeypatch):
+    monkeypatch.setenv("CADRE_ENGINE", "postgres")
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    for name, title in {"cao_loc": "Huyện Cao Lộc", "tp": "Thành phố Lạng Sơn"}.items():
+        write_small_roster(inbox / f"{name}_2020.xlsx", title, date(2020, 10, 15))
+    settings = load_settings(inbox=inbox, warehouse=warehouse)
+    ingest_inbox(settings, log=lambda _: None)
+    load_lake(settings.lake, None)
+    url = postgres_cluster.url(postgres_database)
+    before = _lake_rows(url)
+    # New rosters for the unit that runs (183) and for one that does not (178, whose file waits for its own run).
+    write_small_roster(inbox / "cao_loc_2021.xlsx", "Huyện Cao Lộc", date(2021, 6, 30), people=12)
+    write_small_roster(inbox / "tp_2021.xlsx", "Thành phố Lạng Sơn", date(2021, 6, 30), people=12)
+
+    resources = {"warehouse": WarehouseResource(inbox=str(inbox), warehouse=str(warehouse)),
+                 "warehouse_lock": warehouse_lock_resource(settings)}
+    lake = build_lake_assets(unit_partitions(settings), unit_partitions_table(settings))
+    result = dg.materialize([lake], partition_key="183", resources=resources)
+
+    assert result.success
+    after = _lake_rows(url)
+    assert before[("memberships", "183")] == 10 and after[("memberships", "183")] == 10 + 12
+    assert {k: n for k, n in after.items() if k[1] != "183"} == {k: n for k, n in before.items() if k[1] != "183"}
+    materializations = [e.step_materialization_data.materialization for e in result.get_asset_materialization_events()]
+    loaded = {m.asset_key.path[-1]: m.metadata["rows_loaded_postgres"].value
+              for m in materializations if "rows_loaded_postgres" in m.metadata}
+    assert loaded["memberships"] == 22 and loaded["submissions"] == after[("submissions", "183")] + after.get(
+        ("submissions", UNIDENTIFIED), 0)
