@@ -16,4 +16,4 @@ inner join {{ ref('terms') }} as terms
     on {{ unit_is_valid_on('terms.first_as_of_date', 'terms.last_as_of_date', 'memberships.as_of_date') }}
 where bodies.is_elected
   and memberships.term <> terms.term
-group by all
+group by memberships.unit_code, memberships.as_of_date, memberships.body_code, memberships.term, terms.term

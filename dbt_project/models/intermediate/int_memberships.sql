@@ -30,30 +30,30 @@ with listings as (
 ),
 
 -- A derived body (Lãnh đạo cấp phòng: heads and deputies together) counts a person listed in several of its parts
--- (head of one office, deputy of another) once, with the attributes of their highest-ranked listing.
-derived as (
+-- (head of one office, deputy of another) once, with the attributes of their highest-ranked listing (lowest
+-- bodies.sort_order, then the first source row). row_number() rather than DuckDB's arg_min(struct_pack(...)): the
+-- same SQL runs on PostgreSQL.
+ranked_parts as (
     select
         bodies.part_of as body_code,
+        listings.submission_sha256,
         listings.unit_code,
         listings.as_of_date,
+        listings.period,
         listings.person_key,
-        arg_min(
-            struct_pack(
-                submission_sha256 := listings.submission_sha256,
-                period := listings.period,
-                gender := listings.gender,
-                age_years := listings.age_years,
-                ethnic_code := listings.ethnic_code,
-                education_code := listings.education_code,
-                political_theory_code := listings.political_theory_code
-            ),
-            struct_pack(sort_order := bodies.sort_order, source_row := listings.source_row)
-        ) as listing
+        listings.gender,
+        listings.age_years,
+        listings.ethnic_code,
+        listings.education_code,
+        listings.political_theory_code,
+        row_number() over (
+            partition by bodies.part_of, listings.unit_code, listings.as_of_date, listings.person_key
+            order by bodies.sort_order, listings.source_row
+        ) as part_rank
     from listings
     inner join {{ ref('bodies') }} as bodies
         on bodies.body_code = listings.body_code
     where bodies.part_of is not null
-    group by bodies.part_of, listings.unit_code, listings.as_of_date, listings.person_key
 ),
 
 all_memberships as (
@@ -65,11 +65,11 @@ all_memberships as (
     union all
 
     select
-        listing.submission_sha256, unit_code, as_of_date, listing.period, person_key,
-        body_code,
+        submission_sha256, unit_code, as_of_date, period, person_key, body_code,
         cast(null as varchar) as term,
-        listing.gender, listing.age_years, listing.ethnic_code, listing.education_code, listing.political_theory_code
-    from derived
+        gender, age_years, ethnic_code, education_code, political_theory_code
+    from ranked_parts
+    where part_rank = 1
 )
 
 select
