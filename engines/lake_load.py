@@ -89,7 +89,9 @@ def _create_tables(cursor) -> None:
 def _delete_rows(cursor, table: str, units: list[str] | None) -> None:
     """Remove the rows the load replaces: all of them, or exactly those of ``units``' partitions."""
     if units is None:
-        cursor.execute(f"DELETE FROM {SCHEMA}.{table}")
+        # a whole table (2.8 M memberships nationally): TRUNCATE leaves no dead rows to vacuum, and is as
+        # transactional as DELETE; its lock only waits for readers, whom runs of one warehouse never overlap
+        cursor.execute(f"TRUNCATE {SCHEMA}.{table}")
         return
     codes = [unit for unit in units if unit != UNIDENTIFIED]
     conditions = [f"unit_code IN ({', '.join(f'${i}' for i in range(1, len(codes) + 1))})"] if codes else []

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from xml.parsers import expat
 
-from ingest.errors import SubmissionError
 from ingest.xlsx_package import check_extent
 from ingest.xlsx_parts import check_central_directory, damaged, inflated, too_large
 
@@ -58,7 +57,7 @@ def _repeats(attributes: dict[str, str], name: str) -> int:
     try:
         return max(1, int(attributes.get(name, "1")))
     except ValueError:
-        raise damaged(f"a repeat count Excel and LibreOffice never write ({attributes[name][:20]!r})") from None
+        raise damaged(f"a repeat count Excel and LibreOffice never write ({attributes[name][:20]!r})", ".ods") from None
 
 
 @dataclass
@@ -94,10 +93,10 @@ class _OdsExtent:
         try:
             self.parser.Parse(chunk, last)
         except expat.ExpatError as error:
-            raise damaged(f"{CONTENT}: {expat.errors.messages[error.code]}") from None
+            raise damaged(f"{CONTENT}: {expat.errors.messages[error.code]}", ".ods") from None
 
     def _doctype(self, *_: object) -> None:
-        raise damaged(f"{CONTENT} declares a DTD, which no spreadsheet program writes")
+        raise damaged(f"{CONTENT} declares a DTD, which no spreadsheet program writes", ".ods")
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         table = self.table
@@ -150,7 +149,7 @@ def _varint(data: bytes, at: int, most: int) -> tuple[int, int] | None:
         number |= (data[at + i] & 0x7F) << (7 * i)
         if data[at + i] < 0x80:
             return number, at + i + 1
-    raise damaged("a record header Excel never writes")
+    raise damaged("a record header Excel never writes", ".xlsb")
 
 
 def _records(data: bytes, at: int = 0) -> tuple[int, int, int] | None:
@@ -178,7 +177,7 @@ class _XlsbExtent:
             kind, size, start = record
             if kind == ROW_HEADER or kind in CELLS_WITH_COLUMN or kind == BLANK:
                 if size < 4:
-                    raise damaged("a row or cell record shorter than its position")
+                    raise damaged("a row or cell record shorter than its position", ".xlsb")
                 if len(data) < start + 4:
                     break
                 self._take(kind, struct.unpack_from("<I", data, start)[0])
@@ -225,12 +224,12 @@ def _xlsb_sheets(workbook: bytes, relations: bytes) -> dict[str, str]:
     return sheets
 
 
-def _parts(handle: BinaryIO, settings: Settings) -> list[zipfile.ZipInfo]:
-    check_central_directory(handle)
+def _parts(handle: BinaryIO, settings: Settings, suffix: str) -> list[zipfile.ZipInfo]:
+    check_central_directory(handle, suffix)
     try:
         infos = zipfile.ZipFile(handle).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise damaged("unreadable zip directory") from None
+        raise damaged("unreadable zip directory", suffix) from None
     declared, limit = sum(info.file_size for info in infos), settings.max_uncompressed_bytes
     if declared > limit:
         raise too_large(f"Tệp giải nén ra {declared // 2**20} MB, vượt giới hạn {limit // 2**20} MB",
@@ -238,13 +237,16 @@ def _parts(handle: BinaryIO, settings: Settings) -> list[zipfile.ZipInfo]:
     return infos
 
 
-def _checked(path: Path, settings: Settings, ods: bool) -> None:
-    """Inflate every part (checked, not kept); an .ods's ``content.xml`` and an .xlsb's sheets are measured as they
-    inflate."""
+def measure_package(path: Path, suffix: str, settings: Settings) -> None:
+    """Check an .ods or .xlsb package before calamine opens it: the zip-level checks, and the reach of every sheet.
+    Every part is inflated (checked, not kept); an .ods's ``content.xml`` and an .xlsb's sheets are measured as they
+    inflate. Raises SubmissionError ``too_large`` or ``not_a_spreadsheet`` (damaged, or a part that inflates to more
+    than it declares), in the words of ``suffix``."""
+    ods = suffix == ".ods"
     with path.open("rb") as handle:
-        infos = _parts(handle, settings)
-        small = {i.filename: b"".join(inflated(handle, i)) for i in infos if i.filename in (XLSB_WORKBOOK,
-                                                                                          XLSB_RELATIONS)}
+        infos = _parts(handle, settings, suffix)
+        small = {i.filename: b"".join(inflated(handle, i, suffix)) for i in infos
+                 if i.filename in (XLSB_WORKBOOK, XLSB_RELATIONS)}
         sheets = {} if ods else _xlsb_sheets(small.get(XLSB_WORKBOOK, b""), small.get(XLSB_RELATIONS, b""))
         for info in infos:
             if ods and info.filename == CONTENT:
@@ -253,23 +255,9 @@ def _checked(path: Path, settings: Settings, ods: bool) -> None:
                 meter = _XlsbExtent(sheets.get(info.filename, info.filename.rpartition("/")[2]), settings)
             else:
                 meter = None
-            for chunk in inflated(handle, info):
+            for chunk in inflated(handle, info, suffix):
                 if meter:
                     meter.feed(chunk)
             if isinstance(meter, _OdsExtent):
                 meter.feed(b"", last=True)
 
-
-def _in_words_of(suffix: str, error: SubmissionError) -> SubmissionError:
-    # xlsx_package says ".xlsx" in its messages; the clerk sent an .ods or an .xlsb.
-    return SubmissionError(error.code, error.message.replace(".xlsx", suffix))
-
-
-def measure_package(path: Path, suffix: str, settings: Settings) -> None:
-    """Check an .ods or .xlsb package before calamine opens it: the zip-level checks, and the reach of every sheet.
-    Raises SubmissionError ``too_large`` or ``not_a_spreadsheet`` (damaged, or a part that
-    inflates to more than it declares)."""
-    try:
-        _checked(path, settings, suffix == ".ods")
-    except SubmissionError as error:
-        raise _in_words_of(suffix, error) from None

@@ -26,43 +26,17 @@ import polars as pl
 from ingest import values
 from ingest.errors import SubmissionError
 from ingest.header import Header, data_rows
-from ingest.limits import TOO_LONG, bounded, clipped
+from ingest.limits import bounded, clipped
 from ingest.reference import Reference, Vocabulary
-from ingest.suggestions import SheetContext, born_between, feedback_columns, header_text, judged_role, shown
+from ingest.roster_feedback import judged_cells, sheet_context
+from ingest.roster_rules import BIRTH_PAIR, HEADER_ROLES, RULES, TEXT_ROLES
+from ingest.suggestions import feedback_columns
 from ingest.tcvn3 import sheet_is_tcvn3
 from ingest.text import clean_cells, fold_series, map_distinct
 
-HEADER_ROLES = ("row_number", "full_name", "birth", "gender", "ethnicity", "body", "term", "education",
-                "political_theory", "position", "organisation")
-BIRTH_PAIR = ("birth_male", "birth_female")  # the Nam | Nữ birth columns of the split form (Header.birth_male, …)
-TEXT_ROLES = HEADER_ROLES + BIRTH_PAIR
 ROSTER = "roster"  # which roster of the batch a row comes from
 SHEET = "sheet"  # which sheet of the batch: a source row is a row of its sheet
 COLUMN_NUMBER = r"^\(?\d{1,3}\)?$"
-MIN_AGE, MAX_AGE = 18, 80
-# Why a row is rejected, in the order the rules are checked (a row gets the first that applies), and the role whose
-# cell each rule judges, which the clerk's feedback shows (value_too_long: the cell over its limit).
-RULES = [
-    # First: the rules below would judge a cell cut to its limit, and the clerk must hear that the cell is too long,
-    # not that the cut remains of it are an unknown ethnicity or a bad date.
-    ("value_too_long", None, pl.col(TOO_LONG)),
-    ("missing_name", "full_name", pl.col("full_name").is_null()),
-    ("bad_birth_date", "birth", pl.col("birth_year").is_null()),
-    ("age_out_of_range", "birth", ~pl.col("age_years").is_between(MIN_AGE, MAX_AGE)),
-    ("missing_gender", "gender", pl.col("gender_code").is_null()),
-    ("ambiguous_ethnicity_code", "ethnicity",
-     pl.col("ethnic_code").is_null() & pl.col("ethnicity").str.contains(r"^\d+$")),
-    ("unknown_ethnicity", "ethnicity", pl.col("ethnic_code").is_null()),
-    ("missing_body", "body", pl.col("body_code").is_null()),
-    ("unknown_body", "body", pl.col("body_unknown")),
-    ("bad_term", "term", pl.col("term").is_not_null() & pl.col("term_code").is_null()),
-    ("unknown_education", "education", pl.col("education").is_not_null() & pl.col("education_code").is_null()),
-    ("unknown_political_theory", "political_theory",
-     pl.col("political_theory").is_not_null() & pl.col("political_theory_code").is_null()),
-]
-# A person's second listing in a body is found across rows, not by a rule of one row: its body cell is shown.
-JUDGED = {code: role for code, role, _ in RULES if role} | {"duplicate_membership": "body"}
-
 
 
 @dataclass(frozen=True)
@@ -243,37 +217,6 @@ def _birth_and_gender(people: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _context(header: Header, roster: Roster, reference: Reference) -> SheetContext:
-    """What the feedback explains the rejected rows of one of a roster's sheets with: its headers as written (the
-    Nam | Nữ columns of the split form under their merged heading, "Ngày, tháng, năm sinh – Nữ"), the roster's
-    lists, the ages of its as-of date."""
-    headers = {role: header_text(header, column) for role, column in header.columns.items()}
-    if header.birth_male is not None:
-        top = header_text(header, header.birth_male) or header_text(header, header.birth_female)
-        below = [header_text(header, c, header.row + 1) for c in (header.birth_male, header.birth_female)]
-        headers |= {role: " – ".join(filter(None, (top, sub))) for role, sub in zip(BIRTH_PAIR, below)}
-        headers["birth"] = headers["gender"] = " – ".join(filter(None, (top, " | ".join(filter(None, below)))))
-    lists = {"unknown_ethnicity": reference.ethnic_groups, "unknown_body": roster.bodies,
-             "unknown_education": reference.education_levels,
-             "unknown_political_theory": reference.political_theory_levels}
-    return SheetContext(headers, lists, born_between(roster.as_of, MIN_AGE, MAX_AGE))
-
-
-def _judged(limits: dict[str, int]) -> list[pl.Expr]:
-    """What each rejected row's reason judged: the role of the cell, its text and the text the reason's list did not
-    know (one part of a cell of several bodies). In the split form, the birth date is whichever of Nam | Nữ is
-    filled, and a missing gender shows both."""
-    reason, role = pl.col("reason_code"), judged_role(JUDGED, limits)
-    split, male, female = pl.col("split_birth"), pl.col("birth_male"), pl.col("birth_female")
-    birth = split & (role == "birth")
-    role = (pl.when(birth & male.is_not_null()).then(pl.lit("birth_male"))
-            .when(birth & female.is_not_null()).then(pl.lit("birth_female")).otherwise(role))
-    value = pl.when(split & (role == "gender")).then(pl.concat_str(male, female, separator=" | ", ignore_nulls=True))
-    value = value.otherwise(pl.coalesce(pl.when(role == r).then(pl.col(r)) for r in TEXT_ROLES))
-    return [role.alias("role"), shown(value).alias("value"),
-            pl.when(reason == "unknown_body").then(pl.col("unknown_token")).otherwise(value).alias("looked_up")]
-
-
 def _per_roster(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
     parts = frame.partition_by(ROSTER, as_dict=True, include_key=False, maintain_order=True)
     empty = frame.drop(ROSTER).clear()
@@ -312,8 +255,8 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
     rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(SHEET, "source_row")
     limits = _limits(reference)
-    rejected = rejected.with_columns(*_judged(limits))
-    contexts = [_context(header, roster, reference) for roster in rosters for header in roster.headers]
+    rejected = rejected.with_columns(*judged_cells(limits))
+    contexts = [sheet_context(header, roster, reference) for roster in rosters for header in roster.headers]
     explained = feedback_columns(rejected, contexts, reference.reasons, limits)
     memberships = memberships.select(
         ROSTER, pl.col("source_row").cast(pl.Int32), "person_key", "full_name", "birth_date", "birth_year",

@@ -27,10 +27,11 @@ RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
 ATTRIBUTE = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def damaged(detail: str) -> SubmissionError:
+def damaged(detail: str, suffix: str = ".xlsx") -> SubmissionError:
+    """``suffix``: the format the clerk sent (the zip-level checks serve .ods and .xlsb packages too)."""
     return SubmissionError(
         "not_a_spreadsheet",
-        f"Tệp .xlsx bị hỏng hoặc chưa chép xong / the .xlsx file is damaged or incomplete ({detail})",
+        f"Tệp {suffix} bị hỏng hoặc chưa chép xong / the {suffix} file is damaged or incomplete ({detail})",
     )
 
 
@@ -38,47 +39,47 @@ def too_large(detail_vi: str, detail_en: str) -> SubmissionError:
     return SubmissionError("too_large", f"{detail_vi} / {detail_en}")
 
 
-def check_central_directory(handle: BinaryIO) -> None:
+def check_central_directory(handle: BinaryIO, suffix: str = ".xlsx") -> None:
     """Refuse a package whose end record announces more parts than a workbook has, before zipfile lists them."""
     size = handle.seek(0, 2)
     handle.seek(max(0, size - (1 << 16) - 22))
     tail = handle.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise damaged("no zip directory")
+        raise damaged("no zip directory", suffix)
     entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
     if entries > MAX_PARTS or directory_size > MAX_CENTRAL_DIRECTORY:
         raise too_large(f"Tệp có quá nhiều phần ({entries})", f"the package has too many parts ({entries})")
 
 
-def inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def inflated(handle: BinaryIO, info: zipfile.ZipInfo, suffix: str = ".xlsx") -> Iterator[bytes]:
     """The part's bytes, a chunk at a time; refused if it inflates to more (or less) than its header declares."""
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise damaged(f"part {info.filename}")
+        raise damaged(f"part {info.filename}", suffix)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes")
+        raise damaged(f"part {info.filename} is compressed or encrypted in a way Excel never writes", suffix)
     inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, produced = info.compress_size, 0
     try:
         while left > 0:
             data = handle.read(min(CHUNK, left))
             if not data:
-                raise damaged(f"part {info.filename} is cut short")
+                raise damaged(f"part {info.filename} is cut short", suffix)
             left -= len(data)
             while data:
                 chunk, data = (inflater.decompress(data, CHUNK), inflater.unconsumed_tail) if inflater else (data, b"")
                 produced += len(chunk)
                 if produced > info.file_size:
-                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares")
+                    raise damaged(f"part {info.filename} inflates to more than the {info.file_size} bytes it declares", suffix)
                 yield chunk
     except zlib.error:
-        raise damaged(f"part {info.filename} does not inflate") from None
+        raise damaged(f"part {info.filename} does not inflate", suffix) from None
     if produced != info.file_size:
-        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares")
+        raise damaged(f"part {info.filename} inflates to {produced} bytes, not the {info.file_size} it declares", suffix)
 
 
 def _attributes(tag: str) -> dict[str, str]:

@@ -8,6 +8,8 @@ The loader's own tests build a tiny lake with ingest's writers and check what a 
 from __future__ import annotations
 
 import subprocess
+import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -72,6 +74,15 @@ def test_dbt_build_on_postgres_passes_every_model_and_test(postgres_build) -> No
     built = postgres_build["built"]
     assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-2000:]
     assert " ERROR=0 " in built.stdout and " SKIP=0 " in built.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_dbt_on_postgres_leaves_the_password_in_no_artifact_or_log(postgres_build, postgres_cluster) -> None:
+    written = [path for path in postgres_build["target"].rglob("*") if path.is_file()]
+    assert any(path.name == "manifest.json" for path in written) and any(path.suffix == ".log" for path in written)
+    assert [path for path in written if postgres_cluster.password.encode() in path.read_bytes()] == []
+    assert postgres_cluster.password not in postgres_build["built"].stdout + postgres_build["built"].stderr
 
 
 @pytest.mark.postgres
@@ -162,9 +173,8 @@ def test_load_lake_creates_the_contracts_tables_and_counts_the_rows(tmp_path, po
     columns = postgres_cluster.psql("select table_name || '.' || column_name || ' ' || data_type from "
                                     "information_schema.columns where table_schema = 'lake' "
                                     "order by table_name, ordinal_position", postgres_database).splitlines()
-    assert [column.split(" ")[0] for column in columns] == sorted(
-        (f"{table}.{column}" for table, schema in SCHEMAS.items() for column in schema),
-        key=lambda name: (name.split(".")[0], list(SCHEMAS[name.split(".")[0]]).index(name.split(".")[1])))
+    assert [column.split(" ")[0] for column in columns] == [
+        f"{table}.{column}" for table in sorted(SCHEMAS) for column in SCHEMAS[table]]
     assert "submissions.received_at timestamp without time zone" in columns
     assert "training.value bigint" in columns and "memberships.source_row integer" in columns
 
@@ -228,3 +238,23 @@ def test_an_unreachable_server_fails_the_load_without_showing_the_password(tmp_p
     assert "authentication failed" in str(failed.value)
     assert secret not in str(failed.value)
 
+
+
+@pytest.mark.postgres
+def test_a_load_killed_while_copying_leaves_the_previous_rows(small_lake, postgres_cluster, postgres_database) -> None:
+    lake, url = small_lake
+    before = {table: lake_rows(url, table, "*") for table in SCHEMAS}
+    for number in range(40):  # a million rows for unit 178: the copy lasts long enough to be caught in the act
+        write_unit(lake, "178", f"{number:064d}", [f"q{number}_{i}" for i in range(25_000)])
+    loading = subprocess.Popen(
+        [sys.executable, "-c", f"from pathlib import Path; from engines.lake_load import load_lake; "
+                               f"load_lake(Path({str(lake)!r}), ['178'])"],
+        env=clean_environment(postgres_cluster.libpq_env(postgres_database)), cwd=PROJECT.parent)
+    copying = "select count(*) from pg_stat_activity where state = 'active' and query ilike 'copy%lake%'"
+    deadline = time.monotonic() + 120
+    while postgres_cluster.psql(copying) == "0" and loading.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert loading.poll() is None, "the load ended before its copy was seen"
+    loading.kill()
+    loading.wait(timeout=30)
+    assert {table: lake_rows(url, table, "*") for table in SCHEMAS} == before

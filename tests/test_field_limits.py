@@ -23,7 +23,7 @@ import pytest
 from conftest import small_roster
 from ingest.pipeline import ingest_inbox
 from ingest.reference import load_reference
-from ingest.roster import HEADER_ROLES
+from ingest.roster_rules import HEADER_ROLES
 from ingest.settings import load_settings
 from ingest.submission import read_submission
 from ingest.header import TRAINING_ROLES
