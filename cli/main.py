@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from engines.reader import check_engine
     from ingest.modes import prepare_warehouse
     from ingest.settings import SettingsError, check_person_key_secret, load_settings
 
@@ -48,6 +49,7 @@ def _run(args: argparse.Namespace) -> int:
         # Refused here, before the lock and Dagster start, to answer at once. The run itself logs the warning
         # (orchestration.resources), as it does in a Dagster run: on the terminal only with --verbose.
         warning = check_person_key_secret(settings)
+        check_engine(settings)
     except SettingsError as error:
         raise UsageError(str(error)) from None
     if warning and not args.verbose:

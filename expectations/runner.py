@@ -1,6 +1,6 @@
-"""Run the Great Expectations suites in `expectations/suites/` against the warehouse DuckDB.
+"""Run the Great Expectations suites in `expectations/suites/` against the working warehouse, on either engine.
 
-A suite file names the dbt model it guards (`table`), a DuckDB query producing the frame to check, and GX
+A suite file names the dbt model it guards (`table`), a query producing the frame to check, and GX
 expectations, each with a severity (`error` fails the gate, `warn` asks someone to act, `info` reports a state that is
 normal for a while, such as units that have not reported yet), a data-quality dimension and why the rule exists, in
 Vietnamese (`why_vi`) and English (`why`). A suite over personal data names the columns a failing row may be shown by
@@ -9,7 +9,10 @@ An expectation may bring its own `query` when it checks a different frame (cover
 sets that live in dbt seeds are read at run time (`{"$query": "select ..."}`) and configuration values are passed in
 by the caller (`{"$param": "max_reject_share"}`), so neither is copied into a suite.
 
-GX validates pandas frames (DuckDB → Arrow → pandas): its SQL datasource does not work on DuckDB with GX 1.x.
+Every query runs unchanged on DuckDB and on PostgreSQL (``CADRE_ENGINE``), read through ``engines.reader``: a rule
+is written once, whatever engine built the warehouse, so its SQL is the dialect both share (no ``arg_max``, no
+integer division that DuckDB would make a double). GX validates pandas frames (engine → Arrow → pandas): its SQL
+datasource does not work on DuckDB with GX 1.x, and one path reads both engines alike.
 GX is imported on the first validation only, because importing it takes seconds.
 """
 
@@ -21,7 +24,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -29,6 +31,8 @@ from expectations.outcomes import MAX_EXAMPLES, columns_of, examples_of, observe
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
+
+    from engines.reader import Warehouse
 
 __all__ = ["ExpectationOutcome", "ExpectationSpec", "Suite", "SuiteResult", "load_suites", "prepare", "validate"]
 
@@ -141,27 +145,27 @@ def _sql(query: str | list[str]) -> str:
     return query if isinstance(query, str) else "\n".join(query)
 
 
-def validate(suite: Suite, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> SuiteResult:
-    """Run `suite` on the warehouse behind `con`; `params` supplies every `$param` the suite names.
+def validate(suite: Suite, warehouse: Warehouse, params: dict[str, Any]) -> SuiteResult:
+    """Run `suite` on `warehouse` (``engines.reader``); `params` supplies every `$param` the suite names.
 
-    Raises KeyError for a missing parameter and duckdb.Error for a query that fails (a missing table is a broken
-    build, not a data defect). An expectation GX cannot evaluate (a column the frame lacks) fails with the reason
+    Raises KeyError for a missing parameter and the engine's error for a query that fails (a missing table is a
+    broken build, not a data defect). An expectation GX cannot evaluate (a column the frame lacks) fails with the reason
     in `observed["exception"]`.
     """
     outcomes: dict[int, ExpectationOutcome] = {}
     for query in dict.fromkeys(spec.query for spec in suite.expectations):
         checks = {
-            i: (spec, _resolve_kwargs(spec, con, params))
+            i: (spec, _resolve_kwargs(spec, warehouse, params))
             for i, spec in enumerate(suite.expectations)
             if spec.query == query
         }
-        outcomes |= _validate_frame(suite, _read_frame(con, query), checks)
+        outcomes |= _validate_frame(suite, _read_frame(warehouse, query), checks)
     results = [outcomes[i] for i in sorted(outcomes)]
     success = not any(not outcome.success and outcome.severity == "error" for outcome in results)
     return SuiteResult(suite.name, suite.table, success, results, suite.description, suite.description_vi)
 
 
-def _read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
+def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
     """The query's rows as the pandas frame GX checks fastest.
 
     DECIMAL and HUGEINT (sums of integers) would reach pandas as Python Decimal objects, which GX's numeric metrics do
@@ -170,7 +174,7 @@ def _read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     are slow to filter, so text columns with few distinct values (codes) become categories. Dates stay dates
     (datetime64), not millions of Python objects.
     """
-    table = con.sql(query).to_arrow_table()
+    table = warehouse.arrow(query)
     for i, field in enumerate(table.schema):
         column = table.column(i)
         if pa.types.is_decimal(field.type) or pa.types.is_floating(field.type):
@@ -186,11 +190,11 @@ def _read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     return frame
 
 
-def _resolve_kwargs(spec: ExpectationSpec, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, Any]:
+def _resolve_kwargs(spec: ExpectationSpec, warehouse: Warehouse, params: dict[str, Any]) -> dict[str, Any]:
     resolved = {}
     for name, value in spec.kwargs.items():
         if isinstance(value, dict) and value.keys() == {"$query"}:
-            value = [row[0] for row in con.sql(value["$query"]).fetchall()]
+            value = warehouse.arrow(value["$query"]).column(0).to_pylist()
         elif isinstance(value, dict) and value.keys() == {"$param"}:
             if value["$param"] not in params:
                 raise KeyError(f"{spec.type} on {spec.kwargs} needs the parameter {value['$param']!r}")

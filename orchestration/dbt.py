@@ -155,4 +155,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 
 
 def dbt_resource(settings: Settings) -> DbtCliResource:
-    return FastStartDbtCliResource(project_dir=dbt_project(settings), dbt_executable=DBT_EXECUTABLE)
+    """dbt on the working engine: the profile's default target (DuckDB), or its ``postgres`` target, which reads
+    libpq's environment. The manifest Dagster loads is the default target's parse: the same nodes on both."""
+    target = "postgres" if settings.engine == "postgres" else None
+    return FastStartDbtCliResource(project_dir=dbt_project(settings), dbt_executable=DBT_EXECUTABLE, target=target)

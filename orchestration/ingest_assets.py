@@ -1,12 +1,17 @@
 """The lake assets: each unit partition reads that unit's files from the inbox and writes its Parquet.
 
-Partitions never touch the DuckDB warehouse (dbt is its only writer), so several units can ingest at once.
+Partitions never touch the DuckDB warehouse (dbt is its only writer), so several units can ingest at once. On
+``CADRE_ENGINE=postgres`` dbt cannot read Parquet, so the run then copies the partitions it rewrote into PostgreSQL's
+raw lake tables (``engines.lake_load``), in one transaction, before dbt runs.
 Asset keys ``lake/<table>`` are the keys dagster-dbt gives the dbt sources, so lineage runs unbroken from a
 unit's file to the published marts.
 """
 
+from collections.abc import Collection
+
 import dagster as dg
 
+from engines.lake_load import LakeLoadError, load_lake
 from ingest.lake import UNIDENTIFIED
 from ingest.pipeline import ingest_inbox
 from ingest.reference import load_reference
@@ -19,6 +24,14 @@ LAKE_TABLES = {
     "training": "Training and recruitment figures from the optional 'Đào tạo - Tuyển dụng' sheet.",
     "submissions": "One row per file received, with its status (accepted, quarantined, superseded, …).",
 }
+
+
+def lake_units(partition_keys: Collection[str], every_unit: Collection[str]) -> list[str] | None:
+    """The lake partitions a run rewrote, as ``load_lake`` takes them: None when it covers every unit (the tables are
+    rebuilt whole), else its units and ``unidentified``, whose submissions every ingest rewrites (ingest.pipeline)."""
+    if set(partition_keys) >= set(every_unit):
+        return None
+    return [*sorted(partition_keys), UNIDENTIFIED]
 
 
 def build_lake_assets(partitions: dg.PartitionsDefinition, units: dg.MetadataValue) -> dg.AssetsDefinition:
@@ -53,17 +66,29 @@ def build_lake_assets(partitions: dg.PartitionsDefinition, units: dg.MetadataVal
         }
         feedback = sorted({s["feedback_file"] for s in files if s["feedback_file"]})
         units = unit_partition_metadata(settings)
+        loaded = {}
+        if settings.engine == "postgres":
+            try:
+                loaded = load_lake(settings.lake, lake_units(context.partition_keys, units))
+            except LakeLoadError as error:
+                raise dg.Failure(f"lake → PostgreSQL: {error}") from None
+            context.log.info(f"lake → PostgreSQL, rows per table: {loaded}")
+        # Rows copied into PostgreSQL's lake tables by this run (none on DuckDB, which reads the Parquet in place).
+        postgres = {t: {"rows_loaded_postgres": dg.MetadataValue.int(n)} for t, n in loaded.items()}
         for key in context.partition_keys:
             for table in LAKE_TABLES:
                 context.add_asset_metadata(units[key], asset_key=["lake", table], partition_key=key)
-        yield dg.MaterializeResult(asset_key=["lake", "memberships"], metadata=summary)
+        yield dg.MaterializeResult(asset_key=["lake", "memberships"],
+                                   metadata=summary | postgres.get("memberships", {}))
         yield dg.MaterializeResult(asset_key=["lake", "rejected_rows"], metadata={
             "rows_rejected": summary["rows_rejected"],
             "feedback_files": dg.MetadataValue.md("\n".join(f"- `{settings.feedback / f}`" for f in feedback)
                                                   or "none"),
+            **postgres.get("rejected_rows", {}),
         })
-        yield dg.MaterializeResult(asset_key=["lake", "training"])
+        yield dg.MaterializeResult(asset_key=["lake", "training"], metadata=postgres.get("training", {}))
         yield dg.MaterializeResult(asset_key=["lake", "submissions"], metadata={
+            **postgres.get("submissions", {}),
             "files": summary["files"],
             "by_status": dg.MetadataValue.json(
                 {status: sum(1 for s in files if s["status"] == status)

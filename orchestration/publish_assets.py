@@ -23,7 +23,7 @@ def build_publish_asset(guarded: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def published(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   warehouse_lock: WarehouseLock) -> dg.MaterializeResult:
         settings = warehouse.settings()
-        release = publish(settings.work_database, settings.warehouse)
+        release = publish(settings.work_database, settings.warehouse, settings.engine)
         context.log.info(f"published {release.path.name}: {release.row_counts}")
         return dg.MaterializeResult(metadata={
             "release": release.path.name,

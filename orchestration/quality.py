@@ -1,14 +1,15 @@
 """The quality gate: Great Expectations suites as blocking asset checks on the dbt models they guard.
 
-All suites run in one step, so GX is imported once and the warehouse is opened once. A failing expectation of
+All suites run in one step, so GX is imported once and the warehouse is opened once, on whichever engine dbt built
+it (``engines.reader``): the same suites, the same queries. A failing expectation of
 severity ``error`` fails its check with ERROR severity, and the publish asset does not run; ``warn`` expectations
 (a quarantined file) fail it with WARN severity, without blocking; ``info`` ones (units that have not reported yet,
 normal during a reporting period) leave it passed, listed in its metadata.
 """
 
 import dagster as dg
-import duckdb
 
+from engines.reader import open_warehouse
 from expectations import load_suites, report_path, validate, write_report
 from orchestration.resources import WarehouseLock, WarehouseResource
 
@@ -52,8 +53,8 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
                            warehouse_lock: WarehouseLock):
         settings = warehouse.settings()
         params = {"max_reject_share": settings.max_reject_share}
-        with duckdb.connect(str(settings.work_database), read_only=True) as con:
-            results = [validate(suite, con, params) for suite in suites]
+        with open_warehouse(settings) as engine:
+            results = [validate(suite, engine, params) for suite in suites]
         path = report_path(settings.quality, context.op_execution_context.run_id)
         report = write_report(results, path, keep=settings.runs_kept)
         for suite, result in zip(suites, results):

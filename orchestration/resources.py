@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
+from engines.reader import check_engine
 from ingest.modes import prepare_warehouse
 from ingest.settings import Settings, check_person_key_secret, load_settings
 from orchestration.run_lock import warehouse_lock
@@ -36,8 +37,9 @@ class WarehouseLock(dg.ConfigurableResource):
     check that writes or reads the working warehouse requires it, so a run launched by the daemon, the sensor, the
     schedule or the UI waits for a running one, the command line's included, instead of failing on DuckDB's lock.
 
-    So every run starts here: it refuses the development person-key secret on real data (a SettingsError fails the
-    run before any step) and sets the run's umask (``ingest.modes``) before anything is written."""
+    So every run starts here: it refuses the development person-key secret on real data, and a PostgreSQL engine
+    it cannot reach (a SettingsError fails the run before any step), and sets the run's umask (``ingest.modes``)
+    before anything is written."""
 
     inbox: str
     warehouse: str
@@ -49,6 +51,7 @@ class WarehouseLock(dg.ConfigurableResource):
         warning = check_person_key_secret(settings)
         if warning:
             context.log.warning(warning)
+        check_engine(settings)
         prepare_warehouse(settings)
         with warehouse_lock(settings.warehouse, settings.lock_timeout_seconds, say=context.log.info):
             yield self

@@ -9,6 +9,10 @@ The run writes privately (``ingest.modes``), but a release is for every BI user:
 a finished release is made read-only (0555 folders, 0444 files), nobody's to change once it may be published. A
 client that forgets to open the database read-only is refused instead of taking the write lock every reader needs.
 
+The release is the same whatever engine dbt built the working warehouse on (``CADRE_ENGINE``): DuckDB's file is
+attached and copied; PostgreSQL's tables are read as Arrow (``engines.reader``, which gives PostgreSQL's types as
+DuckDB's) and sorted here, so the files, their column types and their row order do not depend on the engine.
+
 The release describes itself: its tables carry the contract of the dbt run that built them (``publishing.contract``:
 comments, NOT NULL, primary keys, Parquet metadata), and ``README.txt`` says what each file is and how to open it.
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from engines.reader import open_engine
 from expectations.report import copy_latest_report
 from ingest.settings import OPEN_FOLDER_MODE, RELEASE_FILE_MODE, RELEASE_FOLDER_MODE
 from publishing.board_workbook import FILE_NAME as BOARD_WORKBOOK
@@ -57,16 +62,17 @@ def _release_id(published_at: datetime) -> str:
     return published_at.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
-def build_release(work_database: Path, releases: Path) -> Release:
+def build_release(work_database: Path, releases: Path, engine: str = "duckdb") -> Release:
     """A complete release folder: warehouse.duckdb (published tables only), parquet/<table>.parquet, report.html,
-    the board's bao_cao_chi_so.xlsx and README.txt."""
+    the board's bao_cao_chi_so.xlsx and README.txt. ``engine``: where the working warehouse is (ingest.settings
+    ENGINES); ``work_database``'s folder holds the dbt run's manifest either way."""
     releases.mkdir(parents=True, exist_ok=True)
     releases.chmod(OPEN_FOLDER_MODE)
     published_at = datetime.now(UTC)
     target = releases / _release_id(published_at)
     (target / "parquet").mkdir(parents=True)
     try:
-        release = Release(target, _fill(target, work_database, published_at))
+        release = Release(target, _fill(target, work_database, published_at, engine))
         _make_read_only(target)
         return release
     except BaseException:
@@ -90,19 +96,35 @@ def _remove(release: Path) -> None:
     shutil.rmtree(release, ignore_errors=True)
 
 
-def _fill(target: Path, work_database: Path, published_at: datetime) -> dict[str, int]:
+def _copy_published_tables(con: duckdb.DuckDBPyConnection, work_database: Path, engine: str) -> None:
+    """Each published relation of the working warehouse into the release database, sorted by its order."""
+    if engine == "duckdb":
+        # File to file inside DuckDB, with no round trip through Arrow.
+        con.execute(f"ATTACH '{work_database}' AS work (READ_ONLY)")
+        for table, (relation, order) in PUBLISHED_TABLES.items():
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM work.main.{relation} ORDER BY {order}")
+        con.execute("DETACH work")
+        return
+    with open_engine(engine, work_database) as warehouse:
+        for table, (relation, order) in PUBLISHED_TABLES.items():
+            # Sorted by DuckDB, not the server, whose collation may order text otherwise.
+            con.register("working_rows", warehouse.arrow(f"SELECT * FROM {relation}"))
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM working_rows ORDER BY {order}")
+            con.unregister("working_rows")
+
+
+def _fill(target: Path, work_database: Path, published_at: datetime, engine: str) -> dict[str, int]:
     contracts = read_contract(work_database.parent / DBT_TARGET / "manifest.json",
                               [relation for relation, _ in PUBLISHED_TABLES.values()])
     counts = {}
     with duckdb.connect(str(target / "warehouse.duckdb")) as con:
-        con.execute(f"ATTACH '{work_database}' AS work (READ_ONLY)")
-        for table, (relation, order) in PUBLISHED_TABLES.items():
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM work.main.{relation} ORDER BY {order}")
+        _copy_published_tables(con, work_database, engine)
+        for table, (relation, _order) in PUBLISHED_TABLES.items():
             apply_contract(con, table, contracts[relation])
             con.execute(f"COPY {table} TO '{target / 'parquet' / f'{table}.parquet'}' "
                         f"(FORMAT parquet, {parquet_metadata(contracts[relation])})")
-            counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        con.execute("DETACH work")
+            # fetchall: a result left open by fetchone would make DuckDB refuse the report's next query.
+            counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         checked = copy_latest_report(work_database.parent.parent / "quality", target)  # how it was checked
         (target / "report.html").write_text(render_report(con, checked.name if checked else None), encoding="utf-8")
         write_board_workbook(con, target / BOARD_WORKBOOK, published_at, target.name)
@@ -143,8 +165,8 @@ def _prune(releases: Path, keep: set[str]) -> None:
             _remove(old)
 
 
-def publish(work_database: Path, warehouse: Path) -> Release:
-    """Build a release from the working warehouse and make it the published one."""
-    release = build_release(work_database, warehouse / "releases")
+def publish(work_database: Path, warehouse: Path, engine: str = "duckdb") -> Release:
+    """Build a release from the working warehouse on ``engine`` and make it the published one."""
+    release = build_release(work_database, warehouse / "releases", engine)
     swap_in(release, warehouse / "published")
     return release

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from engines.reader import DuckDBWarehouse
 from expectations import (Suite, SuiteResult, copy_latest_report, latest_report, load_suites, report_path, validate,
                           write_report)
 from expectations.runner import read_suite
@@ -82,6 +83,12 @@ SUBMISSIONS = [
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
+    return small_warehouse()
+
+
+def small_warehouse() -> duckdb.DuckDBPyConnection:
+    """The clean hand-built warehouse of this module's docstring, in memory (also copied to PostgreSQL by
+    tests/test_postgres_engine.py, to run the same suites there)."""
     con = duckdb.connect()
     con.execute(SEEDS)
     con.execute(f"create table submission_statuses as select * from read_csv('{SUBMISSION_STATUSES}', header = true)")
@@ -123,7 +130,7 @@ def failures(result: SuiteResult) -> dict[tuple[str, str], str]:
 
 
 def test_clean_warehouse_passes_every_suite(con):
-    results = [validate(s, con, PARAMS) for s in load_suites()]
+    results = [validate(s, DuckDBWarehouse(con), PARAMS) for s in load_suites()]
     assert {r.suite for r in results} == {"memberships", "indicators", "submissions"}
     assert all(r.success for r in results)
     assert [failures(r) for r in results] == [{}, {}, {}]
@@ -144,7 +151,7 @@ def test_suite_queries_select_no_personal_names():
 
 def test_value_pct_above_100_fails_the_range(con):
     con.execute("update indicators set value_pct = 120 where area_code = '180' and body_code = 'department_head'")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     # 120 also contradicts numerator / denominator, which the formula check reports.
     assert failures(result) == {
@@ -161,7 +168,7 @@ def test_numerator_above_denominator_fails_the_pair_check(con):
         "update indicators set numerator = denominator + 1, value_pct = 100.0 * (denominator + 1) / denominator"
         " where area_code = '178' and body_code = 'department_head'"
     )
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert failures(result) == {
         ("expect_column_pair_values_a_to_be_greater_than_b", "denominator, numerator"): "error",
@@ -171,7 +178,7 @@ def test_numerator_above_denominator_fails_the_pair_check(con):
 
 def test_duplicate_indicator_key_fails_uniqueness(con):
     con.execute("insert into indicators select * from indicators where area_code = '178' limit 1")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert failures(result) == {
         ("expect_compound_columns_to_be_unique", "area_code, as_of_date, body_code, indicator_code"): "error"
@@ -181,20 +188,20 @@ def test_duplicate_indicator_key_fails_uniqueness(con):
 
 def test_change_pp_not_matching_previous_value_fails(con):
     con.execute("update indicators set change_pp = change_pp + 1 where change_pp is not null")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert failures(result) == {("expect_column_values_to_be_between", "change_pp_error"): "error"}
 
 
 def test_change_pp_without_previous_value_fails(con):
     con.execute("update indicators set change_pp = 3.0 where area_code = '180'")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert failures(result) == {("expect_column_values_to_be_in_set", "change_pp_null_with_previous"): "error"}
 
 
 def test_unit_with_memberships_missing_from_indicators_fails(con):
     con.execute("delete from indicators where area_code = '180'")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     # 180 also no longer appears as a district that reported: that is the information beside the error.
     assert failures(result) == {
@@ -210,7 +217,7 @@ def test_unit_with_memberships_missing_from_indicators_fails(con):
 
 def test_district_that_has_not_reported_is_information_not_a_warning(con):
     con.execute("update units set valid_to = date '2025-06-30' where unit_code = '181'")
-    result = validate(suite("indicators"), con, PARAMS)
+    result = validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)
     assert result.success and not result.warnings
     assert failures(result) == {("expect_column_values_to_not_be_null", "reported_area_code"): "info"}
     assert result.failures[0].examples[0]["unit_name"] == "Huyện Bình Gia"
@@ -219,7 +226,7 @@ def test_district_that_has_not_reported_is_information_not_a_warning(con):
 def test_district_reporting_earlier_in_the_period_has_reported(con):
     con.execute("update int_memberships set as_of_date = date '2024-11-30' where unit_code = '180'")
     con.execute("update indicators set as_of_date = date '2024-11-30' where area_code = '180'")
-    assert failures(validate(suite("indicators"), con, PARAMS)) == {}
+    assert failures(validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)) == {}
 
 
 def test_the_provinces_own_roster_missing_from_indicators_fails(con):
@@ -229,20 +236,20 @@ def test_the_provinces_own_roster_missing_from_indicators_fails(con):
         "insert into int_memberships select * replace ('20' as unit_code, 'province_party_committee' as body_code) "
         "from int_memberships where unit_code = '178' and body_code = 'party_committee'"
     )
-    assert failures(validate(suite("indicators"), con, PARAMS)) == {
+    assert failures(validate(suite("indicators"), DuckDBWarehouse(con), PARAMS)) == {
         ("expect_column_values_to_not_be_null", "indicators_area_code"): "error"}
 
 
 def test_gender_outside_f_m_fails(con):
     con.execute("update int_memberships set gender = 'X' where person_key = '178/party_committee/1'")
-    result = validate(suite("memberships"), con, PARAMS)
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert failures(result) == {("expect_column_values_to_be_in_set", "gender"): "error"}
 
 
 def test_age_90_fails_the_age_range(con):
     con.execute("update int_memberships set age_years = 90 where person_key = '180/party_committee/2'")
-    result = validate(suite("memberships"), con, PARAMS)
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
     assert failures(result) == {("expect_column_values_to_be_between", "age_years"): "error"}
     example = result.failures[0].examples[0]
     assert (example["unit_code"], example["body_code"], example["age_years"]) == ("180", "party_committee", 90)
@@ -251,19 +258,19 @@ def test_age_90_fails_the_age_range(con):
 
 def test_unknown_ethnic_code_fails(con):
     con.execute("update int_memberships set ethnic_code = '99' where person_key = '178/party_committee/0'")
-    result = validate(suite("memberships"), con, PARAMS)
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
     assert failures(result) == {("expect_column_values_to_be_in_set", "ethnic_code"): "error"}
 
 
 def test_ethnic_codes_come_from_the_seed(con):
     con.execute("update int_memberships set ethnic_code = '08' where person_key = '178/party_committee/0'")
     con.execute("insert into ethnic_groups values ('08', 'HMông', 'Mông')")
-    assert validate(suite("memberships"), con, PARAMS).success
+    assert validate(suite("memberships"), DuckDBWarehouse(con), PARAMS).success
 
 
 def test_duplicate_membership_fails_uniqueness(con):
     con.execute("insert into int_memberships select * from int_memberships where person_key = '178/party_committee/0'")
-    result = validate(suite("memberships"), con, PARAMS)
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
     assert failures(result) == {
         ("expect_compound_columns_to_be_unique", "unit_code, as_of_date, person_key, body_code"): "error"
     }
@@ -273,7 +280,7 @@ def test_duplicate_membership_fails_uniqueness(con):
 
 def test_accepted_submission_with_30_percent_rejects_fails(con):
     con.execute("update submissions set rows_accepted = 28, rows_rejected = 12 where file_name = '180_2024.xlsx'")
-    result = validate(suite("submissions"), con, PARAMS)
+    result = validate(suite("submissions"), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert failures(result) == {("expect_column_values_to_be_between", "accepted_reject_share"): "error"}
     outcome = result.failures[0]
@@ -291,12 +298,12 @@ def test_suites_over_person_keys_show_only_columns_without_them():
 
 def test_reject_share_limit_is_the_configured_parameter(con):
     con.execute("update submissions set rows_accepted = 28, rows_rejected = 12 where file_name = '180_2024.xlsx'")
-    assert validate(suite("submissions"), con, {"max_reject_share": 0.5}).success
+    assert validate(suite("submissions"), DuckDBWarehouse(con), {"max_reject_share": 0.5}).success
 
 
 def test_missing_parameter_is_refused(con):
     with pytest.raises(KeyError, match="max_reject_share"):
-        validate(suite("submissions"), con, {})
+        validate(suite("submissions"), DuckDBWarehouse(con), {})
 
 
 def test_quarantined_file_warns_but_passes(con):
@@ -305,7 +312,7 @@ def test_quarantined_file_warns_but_passes(con):
         " 'quarantined', 40, 28, 12, '12 of 40 rows rejected', '181_2024-12-31_phan_hoi.xlsx')",
         ["cd" * 32],
     )
-    result = validate(suite("submissions"), con, PARAMS)
+    result = validate(suite("submissions"), DuckDBWarehouse(con), PARAMS)
     assert result.success
     assert failures(result) == {("expect_column_values_to_not_be_in_set", "status"): "warn"}
     assert result.failures[0].examples[0]["file_name"] == "181_2024.xlsx"
@@ -318,7 +325,7 @@ def _page(results: list[SuiteResult], folder: Path, run_id: str = "run-0001", ke
 
 def test_report_names_the_failing_expectation_and_column(con, tmp_path):
     con.execute("update indicators set value_pct = 120 where area_code = '180' and body_code = 'department_head'")
-    results = [validate(s, con, PARAMS) for s in load_suites()]
+    results = [validate(s, DuckDBWarehouse(con), PARAMS) for s in load_suites()]
     page = _page(results, tmp_path / "quality").read_text(encoding="utf-8")
     failing_row = next(row for row in page.split("<tr") if "failed-error" in row and "value_pct</code>" in row)
     assert "expect_column_values_to_be_between" in failing_row
@@ -330,14 +337,14 @@ def test_report_escapes_warehouse_values(con, tmp_path):
         " 0, 0, 0, 'unreadable', null)",
         ["ef" * 32],
     )
-    page = _page([validate(suite("submissions"), con, PARAMS)], tmp_path).read_text(encoding="utf-8")
+    page = _page([validate(suite("submissions"), DuckDBWarehouse(con), PARAMS)], tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.xlsx" in page
 
 
 def test_report_is_vietnamese_first_then_english_in_hanoi_time(con, tmp_path):
     con.execute("update units set valid_to = date '2025-06-30' where unit_code = '181'")
-    results = [validate(s, con, PARAMS) for s in load_suites()]
+    results = [validate(s, DuckDBWarehouse(con), PARAMS) for s in load_suites()]
     page = _page(results, tmp_path, now=datetime(2025, 1, 31, 17, 30, tzinfo=UTC)).read_text(encoding="utf-8")
     assert "<html lang='vi'>" in page
     assert page.index("Báo cáo chất lượng dữ liệu") < page.index("Data quality report")
@@ -351,7 +358,7 @@ def test_report_is_vietnamese_first_then_english_in_hanoi_time(con, tmp_path):
 def test_report_is_readable_by_everyone_and_writable_by_no_one(con, tmp_path):
     before = os.umask(0o077)  # a run's umask: everything else it writes is the service user's alone
     try:
-        page = _page([validate(s, con, PARAMS) for s in load_suites()], tmp_path / "quality")
+        page = _page([validate(s, DuckDBWarehouse(con), PARAMS) for s in load_suites()], tmp_path / "quality")
     finally:
         os.umask(before)
     assert stat.S_IMODE(page.stat().st_mode) == 0o444
@@ -359,7 +366,7 @@ def test_report_is_readable_by_everyone_and_writable_by_no_one(con, tmp_path):
 
 
 def test_only_the_newest_reports_are_kept(con, tmp_path):
-    results = [validate(suite("submissions"), con, PARAMS)]
+    results = [validate(suite("submissions"), DuckDBWarehouse(con), PARAMS)]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     pages = [_page(results, tmp_path, f"run-{i}", keep=3, now=start + timedelta(hours=i)) for i in range(5)]
     assert sorted(tmp_path.iterdir()) == pages[2:]
@@ -367,7 +374,7 @@ def test_only_the_newest_reports_are_kept(con, tmp_path):
 
 
 def test_the_newest_report_is_copied_into_a_release(con, tmp_path):
-    results = [validate(suite("submissions"), con, PARAMS)]
+    results = [validate(suite("submissions"), DuckDBWarehouse(con), PARAMS)]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     newest = [_page(results, tmp_path / "quality", f"run-{i}", now=start + timedelta(hours=i)) for i in range(2)][-1]
     (tmp_path / "release").mkdir()
@@ -380,7 +387,7 @@ def test_the_newest_report_is_copied_into_a_release(con, tmp_path):
 def test_report_never_shows_a_person_key(con, tmp_path):
     con.execute("insert into int_memberships select * from int_memberships where person_key = '178/party_committee/0'")
     con.execute("update int_memberships set age_years = 90 where person_key = '180/party_committee/2'")
-    result = validate(suite("memberships"), con, PARAMS)
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
     assert len(result.failures) == 2
     page = _page([result], tmp_path).read_text(encoding="utf-8")
     assert "party_committee/" not in page and "person_key</th>" not in page
@@ -431,14 +438,14 @@ def test_expectation_on_a_missing_column_fails_with_the_reason(con, tmp_path):
             }
         )
     )
-    result = validate(read_suite(path), con, PARAMS)
+    result = validate(read_suite(path), DuckDBWarehouse(con), PARAMS)
     assert not result.success
     assert "area_cod" in result.failures[0].observed["exception"]
 
 
 def test_outcomes_keep_the_suite_order(con):
     memberships = suite("memberships")
-    result = validate(memberships, con, PARAMS)
+    result = validate(memberships, DuckDBWarehouse(con), PARAMS)
     assert [(o.type, o.kwargs.get("column")) for o in result.results] == [
         (spec.type, spec.kwargs.get("column")) for spec in memberships.expectations
     ]
@@ -446,6 +453,6 @@ def test_outcomes_keep_the_suite_order(con):
 
 def test_examples_and_observed_values_are_json_ready(con):
     con.execute("update int_memberships set age_years = 90 where person_key = '180/party_committee/2'")
-    outcome = validate(suite("memberships"), con, PARAMS).failures[0]
+    outcome = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS).failures[0]
     assert json.loads(json.dumps([outcome.observed, list(outcome.examples)]))[1][0]["as_of_date"] == "2024-12-31"
 
