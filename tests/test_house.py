@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("ingest", "expectations", "publishing", "orchestration", "cli", "samples", "private_hooks", "bench")
-PLAIN = ("ingest", "expectations", "publishing")  # libraries that run without Dagster
+PACKAGES = ("ingest", "engines", "expectations", "publishing", "orchestration", "cli", "samples", "private_hooks",
+            "bench")
+PLAIN = ("ingest", "engines", "expectations", "publishing")  # libraries that run without Dagster
 DAGSTER = ("dagster", "dagster_dbt", "dagster_webserver")
 
 
