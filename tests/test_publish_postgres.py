@@ -18,6 +18,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -25,10 +26,11 @@ from corpus.postgres import Cluster
 from corpus.runs import BIN
 from corpus.runs import environment as clean_environment
 from engines.postgres import connect
+from ingest.settings import load_settings
+from orchestration.assembly import build_definitions
 from publishing.postgres_roles import ReaderRoleError, scram_verifier
 from publishing.release import PUBLISHED_TABLES
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PUBLISHER, PUBLISHER_PASSWORD = "cadre_warehouse", "publisher-Secret-7f3a"
 READER, READER_PASSWORD = "cadre_reader", "reader-Secret-91c2"
@@ -117,6 +119,8 @@ def demo_release(demo_run) -> Path:
     return demo_run.published.resolve()
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("table", COMPARED)
 def test_demo_tables_on_postgres_equal_the_duckdb_publication(postgres_demo, postgres_cluster, table):
     done, database = postgres_demo
@@ -126,6 +130,8 @@ def test_demo_tables_on_postgres_equal_the_duckdb_publication(postgres_demo, pos
     assert published == duckdb_rows(done.published / "warehouse.duckdb", table)
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_postgres_names_the_release_the_files_publish(postgres_demo, postgres_cluster):
     done, database = postgres_demo
     url = postgres_cluster.url(database)
@@ -135,6 +141,8 @@ def test_postgres_names_the_release_the_files_publish(postgres_demo, postgres_cl
     assert counts == {t: query(url, f"SELECT count(*) FROM cadre.{t}")[0][0] for t in PUBLISHED_TABLES}
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_postgres_column_types_are_the_duckdb_ones(postgres_demo, postgres_cluster):
     _, database = postgres_demo
     types = dict(((t, c), d) for t, c, d in query(postgres_cluster.url(database), (
@@ -148,6 +156,8 @@ def test_postgres_column_types_are_the_duckdb_ones(postgres_demo, postgres_clust
     assert types[("training_recruitment", "value")] == "bigint"
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_postgres_tables_carry_the_contract(postgres_demo, postgres_cluster):
     done, database = postgres_demo
     url = postgres_cluster.url(database)
@@ -166,11 +176,15 @@ def test_postgres_tables_carry_the_contract(postgres_demo, postgres_cluster):
     assert keys["cadre.release"] == "PRIMARY KEY (table_name)"
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_reader_reads_the_publication(postgres_demo, postgres_cluster):
     _, database = postgres_demo
     assert query(reader_url(postgres_cluster, database), "SELECT count(*) FROM cadre.indicators")[0][0] > 0
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("statement", [
     "INSERT INTO cadre.units (unit_code) VALUES ('x')",
     "UPDATE cadre.indicators SET numerator = 0",
@@ -179,6 +193,8 @@ def test_reader_reads_the_publication(postgres_demo, postgres_cluster):
     "CREATE TABLE cadre.mine (x int)",
     "DROP TABLE cadre.units",
 ])
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_reader_cannot_write_the_publication(postgres_demo, postgres_cluster, statement):
     _, database = postgres_demo
     with pytest.raises(Exception) as refused:
@@ -187,6 +203,8 @@ def test_reader_cannot_write_the_publication(postgres_demo, postgres_cluster, st
     assert getattr(refused.value, "sqlstate", None) == DENIED or "must be owner" in str(refused.value)
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("schema", ["lake", "warehouse"])
 def test_reader_cannot_read_the_engines_schemas(postgres_demo, postgres_cluster, schema):
     """The working warehouse on PostgreSQL (CADRE_ENGINE=postgres) may share the database: its raw lake tables hold
@@ -202,6 +220,8 @@ def test_reader_cannot_read_the_engines_schemas(postgres_demo, postgres_cluster,
     assert refused.value.sqlstate == DENIED
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_passwords_are_never_in_the_runs_output_or_log(postgres_demo):
     done, _ = postgres_demo
     assert done.log and done.log.is_file()
@@ -211,6 +231,8 @@ def test_passwords_are_never_in_the_runs_output_or_log(postgres_demo):
     assert "cadre_warehouse:***@127.0.0.1" in done.stdout  # where it went, as it may be shown
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_reader_cannot_read_the_previous_release(postgres_cluster, postgres_database, demo_release, tmp_path):
     url = publisher_url(postgres_cluster, postgres_database)
     warehouse = tmp_path / "warehouse"
@@ -258,6 +280,8 @@ class ReleaseReader(threading.Thread):
         return problems
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, postgres_database, demo_release,
                                                              tmp_path):
     url = publisher_url(postgres_cluster, postgres_database)
@@ -284,6 +308,8 @@ def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, po
     assert reader.seen == [first.name, second.name]
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_killed_publication_leaves_the_previous_release_serving(postgres_cluster, postgres_database, demo_release,
                                                                 tmp_path):
     url = publisher_url(postgres_cluster, postgres_database)
@@ -315,6 +341,8 @@ def test_killed_publication_leaves_the_previous_release_serving(postgres_cluster
     assert served_release(postgres_cluster, postgres_database) == "20990101T000000000000Z-1"
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_republish_to_a_closed_port_fails_naming_the_cause(postgres_cluster, demo_release, tmp_path):
     warehouse = tmp_path / "warehouse"
     crafted_release(demo_release, warehouse, demo_release.name, "SELECT 1")
@@ -328,9 +356,10 @@ def test_republish_to_a_closed_port_fails_naming_the_cause(postgres_cluster, dem
     assert PUBLISHER_PASSWORD not in out + err
 
 
-def test_republish_without_a_url_is_a_usage_error(cli, demo_release, tmp_path):
+def test_republish_without_a_url_is_a_usage_error(cli, tmp_path):
     warehouse = tmp_path / "warehouse"
-    crafted_release(demo_release, warehouse, demo_release.name, "SELECT 1")
+    (warehouse / "published").mkdir(parents=True)
+    (warehouse / "published" / "warehouse.duckdb").touch()
     done = cli("publish-postgres", "--warehouse", warehouse)
     assert done.returncode == 2
     assert "CADRE_PUBLISH_POSTGRES_URL" in done.stderr
@@ -342,6 +371,8 @@ def test_republish_with_nothing_published_is_a_usage_error(cli, tmp_path):
     assert "nothing is published" in done.stderr
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_run_with_a_wrong_password_publishes_the_files_and_fails(postgres_cluster, postgres_database, demo_copy,
                                                                  demo_release, run_cli):
     inbox, warehouse = demo_copy
@@ -361,3 +392,14 @@ def test_run_with_a_wrong_password_publishes_the_files_and_fails(postgres_cluste
 def test_reader_password_must_be_printable_ascii():
     with pytest.raises(ReaderRoleError):
         scram_verifier("mật khẩu")
+
+
+@pytest.mark.parametrize("url", ["postgresql://cadre_warehouse:p@db.internal/cadre", None])
+def test_the_postgres_publication_is_an_asset_after_published_only_with_a_url(tmp_path, url):
+    env = {"CADRE_PERSON_KEY_SECRET": "s"} | ({"CADRE_PUBLISH_POSTGRES_URL": url} if url else {})
+    graph = build_definitions(load_settings(inbox=tmp_path, warehouse=tmp_path, env=env)).resolve_asset_graph()
+    key = dg.AssetKey(["published_postgres"])
+    if url:
+        assert graph.get(key).parent_keys == {dg.AssetKey(["published"])}
+    else:
+        assert key not in graph.get_all_asset_keys()
