@@ -20,14 +20,14 @@ flight; a reader that queues behind the swap resolves its names again once the s
 takes a fresh snapshot too: every statement of a reader's transaction sees one release. The swap takes its locks
 table by table, so a reader holding one table and asking for another the swap holds would deadlock with it, and
 PostgreSQL would cancel one of the two, perhaps the reader. So each attempt waits a fifth of ``deadlock_timeout``
-at most, well before PostgreSQL looks for a deadlock, then gives its locks back (a savepoint) and tries again, for
-up to ``lock_timeout_seconds`` (CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS).
+at most, well before PostgreSQL looks for a deadlock, then gives its locks back (a subtransaction on the server) and
+tries again, starting from the table it waited for, for up to ``lock_timeout_seconds``
+(CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS).
 Not here: the reader role (``publishing.postgres_roles``); connections and redaction (``engines.postgres``).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,42 +131,60 @@ def _schemas(cursor) -> set[str]:
     return {name for (name,) in cursor.fetchall()}
 
 
-def _tables(cursor, schemas: set[str]) -> list[str]:
-    cursor.execute("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = ANY($1) "
-                   "ORDER BY 1", parameters=(sorted(schemas),))
-    return [name for (name,) in cursor.fetchall()]
+def _lock_published(seconds: float) -> str:
+    """The statement that takes every table of ``cadre`` and ``cadre_previous`` IN ACCESS EXCLUSIVE MODE, in
+    attempts of a fifth of ``deadlock_timeout`` for up to ``seconds``; it raises lock_not_available after that.
+
+    The attempts are a PL/pgSQL exception block, a subtransaction on the server: a failed one is rolled back there,
+    keeping the load, and the client (whose driver refuses to go on in a failed transaction) never sees it. The
+    table an attempt waited for is taken first by the next: waiting for it while holding nothing, the swap lets the
+    readers that hold it finish, and those that come after queue behind it, so a steady stream of readers that
+    start from the same table cannot keep it out."""
+    return f"""DO $$
+DECLARE
+  tables text[] := ARRAY(SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+                         WHERE schemaname IN ('{SCHEMA}', '{PREVIOUS}') ORDER BY schemaname, tablename);
+  waited_for text;
+  deadline timestamptz := clock_timestamp() + make_interval(secs => {float(seconds)});
+BEGIN
+  PERFORM set_config('lock_timeout',
+                     (extract(epoch FROM current_setting('deadlock_timeout')::interval) * 200)::int || 'ms', true);
+  LOOP
+    BEGIN
+      FOREACH waited_for IN ARRAY tables LOOP
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', waited_for);
+      END LOOP;
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      IF clock_timestamp() >= deadline THEN
+        RAISE;
+      END IF;
+      tables := waited_for || array_remove(tables, waited_for);
+    END;
+  END LOOP;
+END $$"""
 
 
 def _swap(cursor, lock_timeout_seconds: float) -> None:
     """``cadre_next`` becomes ``cadre``, ``cadre`` becomes ``cadre_previous``, once no reader is in the middle of
     one of their tables (the module's docstring says why the locks, and why in short attempts)."""
-    cursor.execute("SELECT set_config('lock_timeout', (extract(epoch FROM current_setting('deadlock_timeout')::"
-                   "interval) * 200)::int || 'ms', true)")
-    deadline = time.monotonic() + lock_timeout_seconds
-    cursor.execute("SAVEPOINT swap")
-    while True:
-        try:
-            schemas = _schemas(cursor)
-            tables = _tables(cursor, schemas)
-            if tables:
-                cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
-            cursor.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS} CASCADE")
-            if SCHEMA in schemas:
-                cursor.execute(f"ALTER SCHEMA {SCHEMA} RENAME TO {PREVIOUS}")
-                revoke_reader(cursor, PREVIOUS)
-            cursor.execute(f"ALTER SCHEMA {NEXT} RENAME TO {SCHEMA}")
-            return
-        except Exception as error:
-            if getattr(error, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-                raise
-            if time.monotonic() >= deadline:
-                raise PostgresPublishError(
-                    f"các truy vấn BI giữ bảng của schema {SCHEMA} quá {lock_timeout_seconds:.0f} giây nên chưa đổi "
-                    f"được bản công bố; {RETRY[0]} (CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS đặt thời gian chờ) / BI "
-                    f"queries held the tables of schema {SCHEMA} for more than {lock_timeout_seconds:.0f} s, so the "
-                    f"publication could not be swapped in; {RETRY[1]} (CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS sets the "
-                    f"wait)") from None
-            cursor.execute("ROLLBACK TO SAVEPOINT swap")
+    try:
+        cursor.execute(_lock_published(lock_timeout_seconds))
+    except Exception as error:
+        if getattr(error, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise PostgresPublishError(
+            f"các truy vấn BI giữ bảng của schema {SCHEMA} quá {lock_timeout_seconds:.0f} giây nên chưa đổi được bản "
+            f"công bố, PostgreSQL vẫn phục vụ bản trước; {RETRY[0]} (CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS đặt thời gian "
+            f"chờ) / BI queries held the tables of schema {SCHEMA} for more than {lock_timeout_seconds:.0f} s, so the "
+            f"publication could not be swapped in, PostgreSQL still serves the previous one; {RETRY[1]} "
+            f"(CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS sets the wait)") from None
+    schemas = _schemas(cursor)
+    cursor.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS} CASCADE")
+    if SCHEMA in schemas:
+        cursor.execute(f"ALTER SCHEMA {SCHEMA} RENAME TO {PREVIOUS}")
+        revoke_reader(cursor, PREVIOUS)
+    cursor.execute(f"ALTER SCHEMA {NEXT} RENAME TO {SCHEMA}")
 
 
 def _masked(message: str, url: str, reader_password: str | None) -> str:

@@ -80,10 +80,10 @@ def crafted_release(source: Path, warehouse: Path, name: str, change: str) -> Pa
     return release
 
 
-def republish(warehouse: Path, url: str) -> subprocess.Popen:
+def republish(warehouse: Path, url: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``cadre-warehouse publish-postgres`` in its own process group, started."""
     return subprocess.Popen([str(BIN / "cadre-warehouse"), "publish-postgres", "--warehouse", str(warehouse)],
-                            env=clean_environment(postgres_env(url)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=clean_environment(postgres_env(url) | (env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", start_new_session=True)
 
 
@@ -306,6 +306,63 @@ def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, po
         reader.join()
     assert reader.errors == []
     assert reader.seen == [first.name, second.name]
+
+
+def two_releases(cluster: Cluster, database: str, demo_release: Path, warehouse: Path) -> tuple[str, Path]:
+    """The demo's release published on ``database``, and a second one (every table one row shorter) made the
+    published one in ``warehouse``: (the publisher's URL, the second release)."""
+    url = publisher_url(cluster, database)
+    crafted_release(demo_release, warehouse, demo_release.name, "SELECT 1")
+    assert republished(warehouse, url)[0] == 0
+    second = crafted_release(demo_release, warehouse, "20990101T000000000000Z-1", "; ".join(
+        f"DELETE FROM {t} WHERE rowid IN (SELECT min(rowid) FROM {t})" for t in PUBLISHED_TABLES))
+    return url, second
+
+
+def wait_until_waiting_for_a_lock(cluster: Cluster, database: str, publisher: subprocess.Popen) -> None:
+    """Until the publication's swap is seen queued for a lock a reader holds (it is, between short attempts)."""
+    while cluster.psql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND usename = "
+                       f"'{PUBLISHER}' AND wait_event_type = 'Lock'") == "0":
+        assert publisher.poll() is None, publisher.communicate()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_reader_mid_transaction_keeps_its_release_and_the_swap_waits_for_it(postgres_cluster, postgres_database,
+                                                                              demo_release, tmp_path):
+    url, second = two_releases(postgres_cluster, postgres_database, demo_release, tmp_path / "warehouse")
+    with connect(reader_url(postgres_cluster, postgres_database)) as reader, reader.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT release_id, (SELECT row_count FROM cadre.release WHERE table_name = "
+                       "'ethnicity_composition') FROM cadre.release")
+        (release, recorded), = cursor.fetchall()
+        publisher = republish(second.parent.parent, url)
+        wait_until_waiting_for_a_lock(postgres_cluster, postgres_database, publisher)
+        # A table the swap may hold already: the reader waits for the swap's attempt to give way, and reads its
+        # own release, never a deadlock error.
+        cursor.execute("SELECT count(*) FROM cadre.ethnicity_composition")
+        assert cursor.fetchall() == [(recorded,)]
+        reader.rollback()
+        out, err = publisher.communicate(timeout=600)
+    assert release == demo_release.name
+    assert publisher.returncode == 0, out + err
+    assert served_release(postgres_cluster, postgres_database) == second.name
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_reader_holding_the_tables_too_long_fails_the_publication_not_the_reader(postgres_cluster,
+                                                                                   postgres_database, demo_release,
+                                                                                   tmp_path):
+    url, second = two_releases(postgres_cluster, postgres_database, demo_release, tmp_path / "warehouse")
+    with connect(reader_url(postgres_cluster, postgres_database)) as reader, reader.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cadre.release")
+        publisher = republish(second.parent.parent, url, {"CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS": "1"})
+        out, err = publisher.communicate(timeout=600)
+        cursor.execute("SELECT count(*) FROM cadre.indicators")
+        assert cursor.fetchall()[0][0] > 0
+    assert publisher.returncode == 1
+    assert "BI queries held the tables of schema cadre for more than 1 s" in err
+    assert served_release(postgres_cluster, postgres_database) == demo_release.name
 
 
 @pytest.mark.postgres
