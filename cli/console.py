@@ -23,6 +23,7 @@ from typing import TextIO
 
 import dagster as dg
 
+from ingest.settings import Settings
 from private_hooks.dagster import record_event, record_message, record_step
 
 # The job's steps (orchestration.assembly), in the order they run: what each does, in Vietnamese and English, and
@@ -32,7 +33,10 @@ STEPS = {
     "dbt_models": ("Dựng bảng bằng dbt", "building the tables with dbt", "bước", "steps"),
     "great_expectations": ("Kiểm tra chất lượng", "checking quality", "", ""),
     "published": ("Công bố", "publishing", "", ""),
+    "published_postgres": ("Công bố lên PostgreSQL", "publishing to PostgreSQL", "", ""),
 }
+# Only with CADRE_PUBLISH_POSTGRES_URL set (orchestration.assembly).
+POSTGRES_STEP = "published_postgres"
 # ingest logs its progress as "[12/88] files read" (ingest/parsing.py): the display shows the count.
 FILES_READ = re.compile(r"^\[(\d+)/(\d+)\]")
 DBT_STEP_EVENTS = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION,
@@ -44,9 +48,10 @@ QUIET_SECONDS = 30
 class Progress(logging.Handler):
     """Receives every record of the run's log and draws the steps on ``terminal``."""
 
-    def __init__(self, terminal: TextIO):
+    def __init__(self, terminal: TextIO, steps: list[str]):
         super().__init__(logging.DEBUG)
         self.terminal = terminal
+        self.steps = steps
         self.redraw = terminal.isatty()
         self.step: str | None = None
         self.count = ""
@@ -54,7 +59,7 @@ class Progress(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         event, step = record_event(record), record_step(record)
-        if step not in STEPS:
+        if step not in self.steps:
             return
         if event is None:
             if step == "lake" and (read := FILES_READ.match(record_message(record))):
@@ -73,7 +78,7 @@ class Progress(logging.Handler):
 
     def _label(self, step: str) -> str:
         vi, en = STEPS[step][:2]
-        return f"[{list(STEPS).index(step) + 1}/{len(STEPS)}] {vi} / {en}"
+        return f"[{self.steps.index(step) + 1}/{len(self.steps)}] {vi} / {en}"
 
     def _counted(self, step: str) -> str:
         vi, en = STEPS[step][2:]
@@ -108,13 +113,18 @@ class Progress(logging.Handler):
         self.terminal.flush()
 
 
-def progress_logger(terminal: TextIO) -> dg.LoggerDefinition:
-    """A Dagster logger that draws the run's progress on ``terminal``."""
+def job_steps(settings: Settings) -> list[str]:
+    """The steps of STEPS a run with these settings has."""
+    return [step for step in STEPS if step != POSTGRES_STEP or settings.publish_postgres_url]
+
+
+def progress_logger(terminal: TextIO, steps: list[str]) -> dg.LoggerDefinition:
+    """A Dagster logger that draws the run's progress, ``steps`` of STEPS, on ``terminal``."""
 
     @dg.logger(description="The progress display of `cadre-warehouse run`.")
     def progress(init_context: dg.InitLoggerContext) -> logging.Logger:
         logger = logging.getLogger("cadre_warehouse.progress")
-        logger.handlers = [Progress(terminal)]
+        logger.handlers = [Progress(terminal, steps)]
         logger.setLevel(logging.DEBUG)
         logger.propagate = False
         return logger

@@ -1,4 +1,4 @@
-"""``cadre-warehouse run`` and ``cadre-warehouse demo``: arguments, the run lock (``orchestration.run_lock``), and the
+"""``cadre-warehouse run``, ``demo`` and ``publish-postgres``: arguments, the run lock (``orchestration.run_lock``), and the
 exit code (``cli.Exit``).
 
 Heavy imports (Dagster, dbt) wait until a command needs them, so a usage error answers at once.
@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="print Dagster's and dbt's log on the terminal (default: <warehouse>/logs/run_<time>.log)")
     demo = commands.add_parser("demo", help="write the synthetic demo inbox (Lạng Sơn: 11 districts × 2015 and 2020, 65 communes and wards and the province × 2025)")
     demo.add_argument("--out", type=Path, help="default: $CADRE_INBOX, else ./data/inbox")
+    postgres = commands.add_parser("publish-postgres", help="load the current publication (published/) into the "
+                                   "PostgreSQL database CADRE_PUBLISH_POSTGRES_URL names, again")
+    postgres.add_argument("--warehouse", type=Path, help="default: $CADRE_WAREHOUSE, else ./data/warehouse")
     return parser
 
 
@@ -80,10 +83,31 @@ def _demo(args: argparse.Namespace) -> int:
     return Exit.PUBLISHED
 
 
+def _publish_postgres(args: argparse.Namespace) -> int:
+    from ingest.modes import prepare_warehouse
+    from ingest.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(warehouse=args.warehouse)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    if not settings.publish_postgres_url:
+        raise UsageError("chưa đặt CADRE_PUBLISH_POSTGRES_URL: không biết công bố lên máy chủ PostgreSQL nào / "
+                         "CADRE_PUBLISH_POSTGRES_URL is not set: no PostgreSQL server to publish to (docs/operations.md)")
+    if not (settings.published / "warehouse.duckdb").is_file():
+        raise UsageError(f"kho {settings.warehouse} chưa có bản công bố nào: chạy `cadre-warehouse run` trước / "
+                         f"nothing is published in {settings.warehouse} yet: run `cadre-warehouse run` first")
+    # Before the lock: .run.lock is created with the run's umask too.
+    prepare_warehouse(settings)
+    from cli.publish_postgres import publish_postgres
+
+    return publish_postgres(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "demo": _demo}[args.command](args)
+        return {"run": _run, "demo": _demo, "publish-postgres": _publish_postgres}[args.command](args)
     except UsageError as error:
         print(f"cadre-warehouse: {error}", file=sys.stderr)
         return Exit.USAGE

@@ -17,7 +17,8 @@ import duckdb
 import polars as pl
 
 from cli import Exit
-from cli.console import ingest_warnings, log_path, output_to, progress_logger
+from cli.console import POSTGRES_STEP, ingest_warnings, job_steps, log_path, output_to, progress_logger
+from engines.postgres import redacted
 from expectations import latest_report
 from expectations.report import PUBLISHED_NAME
 from ingest.reference import load_reference
@@ -25,6 +26,7 @@ from ingest.settings import Settings
 from orchestration.assembly import run_in_process
 
 PUBLISHED_KEY = dg.AssetKey(["published"])
+POSTGRES_KEY = dg.AssetKey([POSTGRES_STEP])
 # How a failure says the disk is the cause: the operating system's words (ENOSPC, EFBIG, EDQUOT) in dbt's, DuckDB's
 # or Python's messages, or the dbt step's own (orchestration.dbt).
 DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded", "Errno 28", "Errno 27", "Errno 122",
@@ -153,24 +155,46 @@ def _print_published(settings: Settings) -> None:
         print(f"  báo cáo chất lượng / quality report: {settings.published / PUBLISHED_NAME}")
 
 
-def _run_failure(result: dg.ExecuteInProcessResult) -> str | None:
-    """Why a step failed, unless the only failures are blocking checks (the quality gate, exit 3): a step that
+def _run_failure(result: dg.ExecuteInProcessResult) -> tuple[str, str] | None:
+    """(step, why it failed), unless the only failures are blocking checks (the quality gate, exit 3): a step that
     raised (a full disk, a lock, dbt unable to build) is the run's failure, whatever checks it reported before."""
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         if error is None or error.cls_name == "DagsterAssetCheckFailedError":
             continue
         cause = error.cause or error
-        return (event.step_failure_data.user_failure_data.description
-                if event.step_failure_data.user_failure_data and event.step_failure_data.user_failure_data.description
-                else cause.message.strip())
+        return event.step_key, (
+            event.step_failure_data.user_failure_data.description
+            if event.step_failure_data.user_failure_data and event.step_failure_data.user_failure_data.description
+            else cause.message.strip())
     return None
+
+
+def _materialized(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> bool:
+    return any(e.asset_key == key for e in result.get_asset_materialization_events())
+
+
+def _print_postgres(settings: Settings, result: dg.ExecuteInProcessResult) -> None:
+    """Where the release went on PostgreSQL, when the run publishes there too."""
+    if settings.publish_postgres_url and _materialized(result, POSTGRES_KEY):
+        print(f"  PostgreSQL: {redacted(settings.publish_postgres_url)}, schema cadre (release "
+              f"{settings.published.resolve().name})")
 
 
 def _outcome(settings: Settings, result: dg.ExecuteInProcessResult, log: str) -> Exit:
     """Print what the checks and the publication came to; the exit code."""
     failure = _run_failure(result)
+    if failure and failure[0] == POSTGRES_STEP and _materialized(result, PUBLISHED_KEY):
+        # The files are published (the step runs after them): say so, and that PostgreSQL still has the old one.
+        _print_checks(settings, _failed_checks(result))
+        _print_published(settings)
+        print(f"Công bố lên PostgreSQL thất bại / publishing to PostgreSQL failed: {failure[1]}")
+        print(f"Xem nhật ký / see the log{log}")
+        print("Kết quả / result: đã công bố tệp, PostgreSQL vẫn là bản trước / files published, PostgreSQL still "
+              "serves the previous release (mã thoát / exit code 1)")
+        return Exit.FAILURE
     if failure:
+        failure = failure[1]
         if any(words in failure for words in DISK_FULL):
             print(f"Không đủ chỗ trên đĩa chứa kho dữ liệu {settings.warehouse}: giải phóng chỗ rồi chạy lại / the "
                   f"disk holding the warehouse {settings.warehouse} is full: free space and run again")
@@ -180,8 +204,9 @@ def _outcome(settings: Settings, result: dg.ExecuteInProcessResult, log: str) ->
         return Exit.FAILURE
     failed = _failed_checks(result)
     _print_checks(settings, failed)
-    if any(e.asset_key == PUBLISHED_KEY for e in result.get_asset_materialization_events()):
+    if _materialized(result, PUBLISHED_KEY):
         _print_published(settings)
+        _print_postgres(settings, result)
         print("Kết quả / result: đã công bố / published (mã thoát / exit code 0)")
         return Exit.PUBLISHED
     if any(event.severity == dg.AssetCheckSeverity.ERROR for event in failed):
@@ -208,7 +233,8 @@ def run_and_summarise(settings: Settings, instance: dg.DagsterInstance | None = 
         with ExitStack() as stack:
             loggers = None
             if path:
-                loggers = {"progress": progress_logger(stack.enter_context(output_to(path, settings.runs_kept)))}
+                terminal = stack.enter_context(output_to(path, settings.runs_kept))
+                loggers = {"progress": progress_logger(terminal, job_steps(settings))}
             skipped = stack.enter_context(ingest_warnings())
             result = run_in_process(settings, instance or dagster_instance(), log_level=settings.log_level,
                                     loggers=loggers)

@@ -42,3 +42,9 @@ def redacted(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return parts._replace(netloc=netloc).geturl()
+
+
+def server_reason(error: Exception) -> str:
+    """What the server or libpq said in ``error``, without the statement ADBC appends ("Query was: …"): a message
+    never repeats a statement, which may hold what no log should."""
+    return str(error).split("Query was:")[0].strip()

@@ -62,6 +62,9 @@ class Settings:
     password: never logged, never shown (engines.postgres.redacted)."""
     postgres_reader_password: str | None = field(default=None, repr=False)
     """CADRE_POSTGRES_READER_PASSWORD: the password of the read-only role cadre_reader on that database."""
+    postgres_lock_timeout_seconds: float = 60.0
+    """CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS: how long the PostgreSQL swap waits for BI queries in flight on the
+    published tables before the publication there gives up (publishing.postgres)."""
 
     @property
     def seeds(self) -> Path:
@@ -177,6 +180,7 @@ def load_settings(
         engine=engine,
         publish_postgres_url=publish_url,
         postgres_reader_password=env.get("CADRE_POSTGRES_READER_PASSWORD") or None,
+        postgres_lock_timeout_seconds=_number(env, "CADRE_POSTGRES_LOCK_TIMEOUT_SECONDS", "60", float),
     )
 
 

@@ -11,7 +11,7 @@ from orchestration.automation import build_inbox_sensor, build_schedule
 from orchestration.dbt import build_dbt_assets, dbt_resource
 from orchestration.ingest_assets import build_lake_assets
 from orchestration.partitions import every_unit_tags, unit_partitions, unit_partitions_table
-from orchestration.publish_assets import build_publish_asset, published_relations
+from orchestration.publish_assets import build_postgres_publish_asset, build_publish_asset, published_relations
 from orchestration.quality import build_quality_checks
 from orchestration.resources import warehouse_lock_resource, warehouse_resource
 
@@ -26,7 +26,9 @@ def build_definitions(settings: Settings,
     quality = build_quality_checks()
     guarded = sorted({dg.AssetKey([r]) for r in published_relations()} | {s.asset_key for s in quality.check_specs},
                      key=str)
-    published = build_publish_asset(guarded)
+    published = [build_publish_asset(guarded)]
+    if settings.publish_postgres_url:
+        published.append(build_postgres_publish_asset())
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
@@ -35,7 +37,7 @@ def build_definitions(settings: Settings,
         description="Ingest → dbt → quality gate → publish. Nightly over every unit; the inbox sensor runs one unit.",
     )
     return dg.Definitions(
-        assets=[build_lake_assets(partitions, unit_partitions_table(settings)), dbt_models, published],
+        assets=[build_lake_assets(partitions, unit_partitions_table(settings)), dbt_models, *published],
         asset_checks=[quality],
         jobs=[job],
         schedules=[build_schedule(job, partitions)],

@@ -4,7 +4,8 @@ The dbt project is the contract's one home (``dbt_project/models/marts/_marts__m
 and its columns' descriptions, and the tests that say which columns are never NULL (``not_null_columns``,
 ``not_null``) and which columns identify a row (``unique_combination_of_columns``, ``unique``). This module reads
 them from the manifest of the dbt run that built the working warehouse, never from a copy, and turns them into the
-release's DuckDB comments, NOT NULL and PRIMARY KEY constraints, and its Parquet files' key-value metadata.
+release's DuckDB comments, NOT NULL and PRIMARY KEY constraints, and its Parquet files' key-value metadata; and
+reads them back from a built release, for the copy of it on PostgreSQL (``publishing.postgres``).
 
 Only a test that holds for every row is a constraint: one with a ``where`` holds for some rows, and one of severity
 ``warn`` does not stop publication, so a row may break it and the release must still be built.
@@ -83,17 +84,44 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def contract_statements(table: str, contract: TableContract) -> list[str]:
+    """The SQL that gives ``table`` (qualified as the engine needs) its constraints, then its comments: standard
+    SQL that DuckDB and PostgreSQL both run. Constraints first: in DuckDB they rewrite the table's catalog entry."""
+    statements = [f"ALTER TABLE {table} ALTER COLUMN {_identifier(column)} SET NOT NULL" for column in contract.not_null]
+    if contract.primary_key:
+        statements.append(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(map(_identifier, contract.primary_key))})")
+    statements.append(f"COMMENT ON TABLE {table} IS {_literal(contract.description)}")
+    statements += [f"COMMENT ON COLUMN {table}.{_identifier(column)} IS {_literal(description)}"
+                   for column, description in contract.columns.items()]
+    return statements
+
+
 def apply_contract(con: duckdb.DuckDBPyConnection, table: str, contract: TableContract) -> None:
     """Give ``table`` its constraints, then its comments. A row that breaks a constraint raises here, before the
     release can be published: the quality gate that should have stopped it has a gap."""
-    for column in contract.not_null:
-        con.execute(f"ALTER TABLE {table} ALTER COLUMN {_identifier(column)} SET NOT NULL")
-    if contract.primary_key:
-        con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(map(_identifier, contract.primary_key))})")
-    # Comments after the constraints, which rewrite the table's catalog entry.
-    con.execute(f"COMMENT ON TABLE {table} IS {_literal(contract.description)}")
-    for column, description in contract.columns.items():
-        con.execute(f"COMMENT ON COLUMN {table}.{_identifier(column)} IS {_literal(description)}")
+    for statement in contract_statements(table, contract):
+        con.execute(statement)
+
+
+def release_contract(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, TableContract]:
+    """table → the contract a built release carries (what :func:`apply_contract` gave it), read from the release's
+    own catalog: a copy of the release elsewhere (PostgreSQL) then states exactly what it states, even when the
+    working warehouse's manifest has moved on since (a later run that the gate blocked)."""
+    contracts = {}
+    for table in tables:
+        (description,) = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND "
+                                     "table_name = ?", [table]).fetchone()
+        columns = con.execute("SELECT column_name, comment, is_nullable FROM duckdb_columns() WHERE schema_name = "
+                              "'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
+        key = con.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'main' AND "
+                          "table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchone()
+        contracts[table] = TableContract(
+            description=description or "",
+            columns={name: comment or "" for name, comment, _ in columns},
+            not_null=tuple(name for name, _, nullable in columns if not nullable),
+            primary_key=tuple(key[0]) if key else (),
+        )
+    return contracts
 
 
 def parquet_metadata(contract: TableContract) -> str:

@@ -46,6 +46,8 @@ PUBLISHED_TABLES = {
     "unit_lineage": ("unit_lineage", "unit_code, former_unit_level, former_unit_name"),
 }
 RELEASES_KEPT = 3
+# A release is named after the time it was built (UTC, to the microsecond) and the building process.
+RELEASE_TIME = "%Y%m%dT%H%M%S%fZ"
 # dbt's target folder of the run that built the working warehouse (orchestration.dbt), beside it: its manifest is the
 # contract of exactly the tables being published.
 DBT_TARGET = "dbt_target"
@@ -59,7 +61,12 @@ class Release:
 
 
 def _release_id(published_at: datetime) -> str:
-    return published_at.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+    return published_at.strftime(RELEASE_TIME) + f"-{os.getpid()}"
+
+
+def published_at(release_id: str) -> datetime:
+    """When the release named ``release_id`` was built (UTC): the time its name begins with."""
+    return datetime.strptime(release_id.split("-")[0], RELEASE_TIME).replace(tzinfo=UTC)
 
 
 def build_release(work_database: Path, releases: Path, engine: str = "duckdb") -> Release:
