@@ -1,7 +1,8 @@
 """The yardsticks the pipeline's ingest is measured against, on the same files in the same run.
 
 - ``floor_unzip``: inflating every sheet's XML and the shared strings, the physical floor of reading an .xlsx.
-- ``calamine_read``: ``polars.read_excel(engine="calamine")`` of every sheet, the raw reader under ingest.
+- ``calamine_read``: ``polars.read_excel(engine="calamine")`` of every sheet, the raw reader under ingest (its wall
+  and its CPU seconds: the per-file overhead of ingest is ingest's CPU less this one's).
 - ``naive_ingest``: a user's script: pandas + openpyxl to read, a row-wise ``apply`` to clean (the same rules in
   spirit: NFC text, dates, genders, seed codes, person key), one Parquet file per workbook.
 - ``ingest_stages``: ingest's own read / clean / write, one file after another in one process, for the split of
@@ -176,7 +177,8 @@ KINDS = {"floor": floor_unzip, "calamine": calamine_read, "naive": naive_ingest,
 
 if __name__ == "__main__":
     kind, out, *paths = sys.argv[1:]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = KINDS[kind]([Path(p) for p in paths])
-    result["seconds"] = time.perf_counter() - start
+    # cpu_seconds: this process's user + sys on every thread (calamine reads on one, polars may add others)
+    result["seconds"], result["cpu_seconds"] = time.perf_counter() - start, time.process_time() - cpu
     Path(out).write_text(json.dumps(result))
