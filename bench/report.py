@@ -110,24 +110,25 @@ def _value(scale: dict, key):
 
 def print_table(results: dict) -> None:
     print()
-    print(f"{'scale':15}" + "".join(f" {title:>10}" for title, _, _ in COLUMNS))
+    print(f"{'scale':18}" + "".join(f" {title:>10}" for title, _, _ in COLUMNS))
     for name, scale in results["scales"].items():
         cells = []
         for _, key, fmt in COLUMNS:
             value = _value(scale, key)
             cells.append(f" {fmt.format(value).strip() if value is not None else '-':>10}")
-        print(f"{name:15}" + "".join(cells))
+        print(f"{name:18}" + "".join(cells))
     stages = ("startup", "read", "clean", "write_lake")
     print("\nsequential ingest stages (one process) and start-up, seconds:")
     for name, scale in results["scales"].items():
-        print(f"  {name:15}" + "  ".join(f"{s} {scale['stages_s'][s]:.2f}" for s in stages))
+        print(f"  {name:18}" + "  ".join(f"{s} {scale['stages_s'][s]:.2f}" for s in stages))
     if latency := results["scales"].get("feedback_latency"):
         print(f"\nfeedback_latency (seconds after the run's start): feedback final {latency['feedback_final_s']}, "
               f"feedback file written {latency['feedback_file_written_s']}, dbt starts {latency['dbt_start_s']}, "
               f"published {latency['publication_s']}; status {latency['submission_status']}")
     if out := results.get("scale_out"):
         print(f"\nscale_out, ingest of {out['files']} files: one process {out['one_process_wall_s']} s, two at once "
-              f"{out['two_processes_wall_s']} s ({out['speedup']}×); the in-run lake step {out['in_run_ingest_step_s']} s")
+              f"{out['two_processes_wall_s']} s ({out['speedup']}×); the communes_national run's lake step: "
+              f"{out['in_run_ingest_step']['seconds']} s for {out['in_run_ingest_step']['files']} files")
     if results.get("reduced_to_files"):
         print(f"\nREDUCED RUN (--files {results['reduced_to_files']}): a check of the harness, not the benchmark")
     print("\ntargets:")
