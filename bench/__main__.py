@@ -71,8 +71,9 @@ NOTES = {
                         "and the submissions record are final then), the dbt step's start, the feedback file's and "
                         "the unit's submissions.parquet's mtimes, and RUN_SUCCESS (the new publication).",
     "scale_out": "the lake step's work (ingest_inbox, no Dagster) on the communes_national files in a fresh warehouse: "
-                 "one process over every unit, against two processes at once, each over half the units with its own "
-                 "inbox and warehouse (a warehouse has one writer); wall from the first spawn to the last exit.",
+                 "one process over every unit (as a full run), against two processes at once, each over half the units "
+                 "with its own inbox and warehouse (a warehouse has one writer), each identifying its files' units "
+                 "first as a partition run does; wall from the first spawn to the last exit.",
 }
 
 
@@ -329,8 +330,8 @@ def run_feedback_latency() -> dict:
 
 def run_scale_out(limit: int | None) -> dict:
     """The lake step's work on the first ``limit`` communes_national files (all: None): one process over every
-    unit, then two at once over half the units each (own inbox and warehouse: a warehouse has one writer, and the
-    lock says so)."""
+    unit (as the full run's lake step), then two at once over half the units each, as two partition runs would (own
+    inbox and warehouse: a warehouse has one writer, and the lock says so; each identifies its files first)."""
     source = inbox("communes_national", log=_log)
     names = _file_names("communes_national", limit) or sorted(p.name for p in source.glob("*.xlsx"))
     out = _fresh(WORK / "runs" / "scale_out")
@@ -344,7 +345,7 @@ def run_scale_out(limit: int | None) -> dict:
                 str(folder / "ingest.json"), scope]
 
     _log(f"scale_out: ingest of {len(names)} file(s) in one process, then in two")
-    one = _timed_together([command("one", names, ",".join(units))], [out / "one.log"])
+    one = _timed_together([command("one", names, "all")], [out / "one.log"])
     parts = [command(f"half_{i}", [n for n in names if n.split("_")[0] in half], ",".join(half))
              for i, half in enumerate(halves)]
     two = _timed_together(parts, [out / "half_0.log", out / "half_1.log"])

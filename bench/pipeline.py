@@ -3,7 +3,8 @@
 ``full``: what ``cadre-warehouse run`` does (``cli.summary.run_and_summarise``), the job over every unit.
 ``partition``: what the inbox sensor launches for one unit's new file, the same job on that unit's partition.
 ``ingest``: the lake step's work alone (``ingest.pipeline.ingest_inbox``, no Dagster) for the comma-separated
-UNITS, as one partition run of a multiprocess executor would do it (the scale-out comparison).
+UNITS (``all``: every unit, as a full run does), as one partition run of a multiprocess executor would do it (the
+scale-out comparison).
 Nothing in the pipeline is changed: the Dagster steps are timed by their events (ingest, dbt, checks, publish), and
 the CPU of ingest by ``getrusage`` around the lake step's call of ``ingest_inbox`` (wrapped, not altered).
 
@@ -71,13 +72,14 @@ class IngestCpu:
 
 
 def _ingest_only(inbox: str, warehouse: str, out: str, units: str) -> int:
-    """The ``ingest`` mode: ingest_inbox for ``units`` in this process, timed."""
+    """The ``ingest`` mode: ingest_inbox for ``units`` in this process, timed. A run for some units identifies each
+    new file (its title block) before parsing only theirs; a run for ``all`` parses every file at once."""
     from ingest.pipeline import ingest_inbox
     from ingest.settings import load_settings
 
     settings = load_settings(inbox=inbox, warehouse=warehouse)
     timed = IngestCpu(ingest_inbox)
-    results = timed(settings, units.split(","), log=lambda message: None)
+    results = timed(settings, None if units == "all" else units.split(","), log=lambda message: None)
     files = sum(len(r.submissions) for r in results)
     Path(out).write_text(json.dumps({"exit_code": 0, "files": files, "ingest_cpu_s": timed.report(),
                                      "in_process_s": time.perf_counter() - STARTED}, indent=1))
