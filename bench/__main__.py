@@ -20,19 +20,17 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from bench.inboxes import SCALES as INBOXES
 from bench.inboxes import WORK, changed_file, inbox, plan
 from bench.report import print_table, targets
+from bench.timing import REPO, environment, timed, timed_together
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
-REPO = HERE.parent
 DBT = Path(sys.executable).parent / "dbt"
 SCALES = ("province", "national", "large_workbook", "incremental", "communes", "communes_national",
           "feedback_latency", "scale_out")
@@ -81,57 +79,6 @@ def _log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _environment(warehouse: Path) -> dict[str, str]:
-    # The inboxes are synthetic, but not demo inboxes: without a secret of their own, runs would refuse to start.
-    return {"CADRE_PERSON_KEY_SECRET": "cadre-warehouse-bench-secret", **os.environ, "CADRE_WAREHOUSE": str(warehouse),
-            "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "CADRE_LOG_LEVEL": "WARNING"}
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now (kB; 0 once it is gone)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return total
-
-
-class _TreeMemory(threading.Thread):
-    """Samples the resident memory of a process tree every 50 ms and keeps the highest sum: what was resident at
-    once, parent and children together (a reader worker or the dbt process)."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(0.05):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
-
-
-def _timed(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB, the process and its children at once) of a command; raises if it
-    fails."""
-    start = time.perf_counter()
-    with open(log or os.devnull, "w") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
-        memory = _TreeMemory(process.pid)
-        memory.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        memory.done.set()
-        memory.join()
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(command[:4])} … failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
-    return seconds, max(memory.peak_kb, usage.ru_maxrss) / 1024
-
-
 def _dbt_parse(warehouse: Path) -> float:
     """`dbt parse` into the warehouse's target folder, with the vars a full run passes (other vars would make dbt
     parse everything again); the second call's time is dbt's start-up + partial parse."""
@@ -142,8 +89,8 @@ def _dbt_parse(warehouse: Path) -> float:
     scope = json.dumps(dbt_vars(load_settings(warehouse=warehouse, env={}), []))
     command = [str(DBT), "parse", "--quiet", "--project-dir", str(REPO / "dbt_project"), "--target-path", str(target),
                "--vars", scope]
-    _timed(command, _environment(warehouse))
-    return _timed(command, _environment(warehouse))[0]
+    timed(command, environment(warehouse))
+    return timed(command, environment(warehouse))[0]
 
 
 # The naive script reads about 8,000 rows/s here: on the national inbox it would take most of the 15-minute budget.
@@ -156,7 +103,7 @@ SAMPLE_FROM_FILES = 100
 def _baseline(kind: str, files: list[Path], out: Path, total_rows: int | None = None) -> dict:
     every = SAMPLE_EVERY.get(kind, 1) if len(files) >= SAMPLE_FROM_FILES else 1
     sample = files[::every]
-    _timed([sys.executable, "-m", "bench.baselines", kind, str(out), *map(str, sample)], log=out.with_suffix(".log"))
+    timed([sys.executable, "-m", "bench.baselines", kind, str(out), *map(str, sample)], log=out.with_suffix(".log"))
     result = json.loads(out.read_text())
     if every > 1:
         scale = total_rows / result["rows"]
@@ -170,7 +117,7 @@ def _baseline(kind: str, files: list[Path], out: Path, total_rows: int | None = 
 
 def _run_pipeline(mode: str, inbox_dir: Path, warehouse: Path, out: Path, unit: str | None = None) -> dict:
     command = [sys.executable, "-m", "bench.pipeline", mode, str(inbox_dir), str(warehouse), str(out)]
-    wall, peak_mb = _timed(command + ([unit] if unit else []), _environment(warehouse), out.with_suffix(".log"))
+    wall, peak_mb = timed(command + ([unit] if unit else []), environment(warehouse), out.with_suffix(".log"))
     report = json.loads(out.read_text())
     report["wall_s"], report["rss_mb"]["process_tree_sampled"] = wall, round(peak_mb, 1)
     return report
@@ -211,22 +158,6 @@ def _scale_result(report: dict, files: list[Path], rows: int, folder: Path) -> d
     }
 
 
-def _timed_together(commands: list[list[str]], logs: list[Path]) -> float:
-    """Wall seconds from starting every command at once to the last one's end; raises if one fails."""
-    start = time.perf_counter()
-    handles = [open(log, "w") for log in logs]
-    try:
-        processes = [subprocess.Popen(c, env=_environment(WORK), stdout=h, stderr=subprocess.STDOUT, cwd=REPO)
-                     for c, h in zip(commands, handles)]
-        codes = [p.wait() for p in processes]
-    finally:
-        for handle in handles:
-            handle.close()
-    if any(codes):
-        raise RuntimeError(f"scale-out ingest failed (exits {codes}); see {logs}")
-    return time.perf_counter() - start
-
-
 def _fresh(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -261,7 +192,7 @@ def run_scale(name: str, limit: int | None = None) -> dict:
     report["stages"] = _baseline("stages", files, folder / "stages.json", report["rows"])
     result = _scale_result(report, files, report["rows"], folder)
     if name in FLOORED:
-        imports_s = _timed([sys.executable, "-c", STACK_IMPORTS])[0]
+        imports_s = timed([sys.executable, "-c", STACK_IMPORTS])[0]
         result["startup_floor_s"] = round(imports_s + dbt_parse_s, 2)
         result["startup_floor_detail_s"] = {"imports": round(imports_s, 2), "dbt_parse": round(dbt_parse_s, 2)}
     return result
@@ -345,10 +276,10 @@ def run_scale_out(limit: int | None) -> dict:
                 str(folder / "ingest.json"), scope]
 
     _log(f"scale_out: ingest of {len(names)} file(s) in one process, then in two")
-    one = _timed_together([command("one", names, "all")], [out / "one.log"])
+    one = timed_together([command("one", names, "all")], [out / "one.log"], environment(WORK))
     parts = [command(f"half_{i}", [n for n in names if n.split("_")[0] in half], ",".join(half))
              for i, half in enumerate(halves)]
-    two = _timed_together(parts, [out / "half_0.log", out / "half_1.log"])
+    two = timed_together(parts, [out / "half_0.log", out / "half_1.log"], environment(WORK))
     reports = {part: json.loads((out / part / "ingest.json").read_text()) for part in ("one", "half_0", "half_1")}
     return {"files": len(names), "one_process_wall_s": round(one, 2), "two_processes_wall_s": round(two, 2),
             "speedup": round(one / two, 2),
