@@ -242,16 +242,15 @@ def run_feedback_latency() -> dict:
     report = _run_pipeline("partition", inbox_dir, warehouse, out / "pipeline.json", unit)
     report["stages"] = _baseline("stages", [changed], out / "stages.json")
     result = _scale_result(report, [changed], report["stages"]["rows"], out)
-    since, lake = report["since_run_start_s"], load_settings(warehouse=warehouse, env={}).lake
-    submissions = lake / "submissions" / f"unit={unit}" / "submissions.parquet"
+    since, settings = report["since_run_start_s"], load_settings(warehouse=warehouse, env={})
+    submissions = settings.lake / "submissions" / f"unit={unit}" / "submissions.parquet"
     record = pl.read_parquet(submissions).filter(pl.col("file_name") == changed.name).to_dicts()
     result |= {
         "unit": unit, "unit_files": report["files"],
         "feedback_final_s": since["steps"]["lake"][1],
         "dbt_start_s": since["steps"]["dbt_models"][0] if "dbt_models" in since["steps"] else None,
         "publication_s": since["run_end"],
-        "feedback_file_written_s": _since_run_start(report, load_settings(warehouse=warehouse, env={}).feedback
-                                                    / feedback_file_name(unit, as_of)),
+        "feedback_file_written_s": _since_run_start(report, settings.feedback / feedback_file_name(unit, as_of)),
         "submissions_written_s": _since_run_start(report, submissions),
         "submission_status": record[0]["status"] if record else None,
         "feedback_file": record[0]["feedback_file"] if record else None,
