@@ -53,7 +53,9 @@ def _feedback(latency: dict, province: dict | None) -> dict:
     """(a) the feedback final within 2 s of the run's start (the clerk waits the run's start-up + 2 s), written by
     the ingest step, before dbt starts; (b) the partition run, spawn to exit, against the province run's."""
     final, dbt, written = latency["feedback_final_s"], latency["dbt_start_s"], latency["feedback_file_written_s"]
-    before_dbt = written is not None and dbt is not None and written <= min(final, dbt)
+    # Written in this run (ingest rewrites no feedback file whose bytes it already holds: a rerun of the same
+    # corrected file would show an older mtime) and by the ingest step, before dbt started.
+    before_dbt = written is not None and dbt is not None and 0 <= written <= min(final, dbt)
     verdicts = {"feedback_latency_within_startup_plus_2s": _verdict(
         final <= FEEDBACK_AFTER_RUN_START_S and before_dbt, feedback_final_s=final,
         startup_s=latency["stages_s"]["startup"], feedback_file_written_s=written, dbt_start_s=dbt,
