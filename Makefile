@@ -70,7 +70,7 @@ docs: install
 	@echo "Tài liệu dbt / dbt docs: file://$(DOCS_DIR)/static_index.html"
 	@echo "Hoặc qua máy chủ / or served: cd dbt_project && $(abspath $(BIN))/dbt docs serve --host 127.0.0.1 --port 8080 --target-path $(DOCS_DIR)"
 
-# Benchmarks (docs/performance.md): not part of `make test`; about 10-15 minutes, inboxes cached in bench/work/.
+# Benchmarks (docs/performance.md): not part of `make test`; about 12 minutes, inboxes cached in bench/work/ (5 more to write them).
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
