@@ -8,12 +8,13 @@ A URL (``postgresql://user:password@host:port/database``) carries a password: it
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import adbc_driver_postgresql.dbapi as adbc
 
 LIBPQ_ENVIRONMENT = "postgresql://"
-URL_SCHEMES = ("postgresql", "postgres")
+# libpq also takes the password as a parameter of the URL (…/cadre?password=…): masked like the one before the @.
+QUERY_PASSWORD = re.compile(r"(?i)(\bpassword=)[^&#\s]*")
 
 
 def connect(url: str | None = None) -> adbc.Connection:
@@ -21,27 +22,27 @@ def connect(url: str | None = None) -> adbc.Connection:
     return adbc.connect(url or LIBPQ_ENVIRONMENT)
 
 
-def is_postgres_url(url: str) -> bool:
-    return urlsplit(url).scheme in URL_SCHEMES
-
-
 def without_password(message: str, url: str | None) -> str:
     """``message`` with the URL's password, the URL itself and any ``password=`` setting masked."""
     if url:
-        password = urlsplit(url).password
         message = message.replace(url, redacted(url))
-        if password:
+        for password in _passwords(url):
             message = message.replace(password, "***").replace(unquote(password), "***")
     return re.sub(r"(password\s*=\s*)\S+", r"\1***", message, flags=re.IGNORECASE)
 
 
-def redacted(url: str) -> str:
-    """The URL as it may be shown: its password replaced by ***."""
+def _passwords(url: str) -> list[str]:
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
+    given = [parts.password] if parts.password else []
+    return [*given, *(value for value in parse_qs(parts.query).get("password", []) if value)]
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown: its password, before the @ or as a parameter, replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is not None:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return parts._replace(query=QUERY_PASSWORD.sub(r"\1***", parts.query)).geturl()
 
 
 def server_reason(error: Exception) -> str:

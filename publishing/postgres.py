@@ -133,7 +133,8 @@ def _schemas(cursor) -> set[str]:
 
 def _lock_published(seconds: float) -> str:
     """The statement that takes every table of ``cadre`` and ``cadre_previous`` IN ACCESS EXCLUSIVE MODE, in
-    attempts of a fifth of ``deadlock_timeout`` for up to ``seconds``; it raises lock_not_available after that.
+    attempts of a fifth of ``deadlock_timeout`` each (all the attempt's waits together, so no lock is held long
+    enough for PostgreSQL to look for a deadlock) for up to ``seconds``; it raises lock_not_available after that.
 
     The attempts are a PL/pgSQL exception block, a subtransaction on the server: a failed one is rolled back there,
     keeping the load, and the client (whose driver refuses to go on in a failed transaction) never sees it. The
@@ -146,12 +147,19 @@ DECLARE
                          WHERE schemaname IN ('{SCHEMA}', '{PREVIOUS}') ORDER BY schemaname, tablename);
   waited_for text;
   deadline timestamptz := clock_timestamp() + make_interval(secs => {float(seconds)});
+  attempt_ends timestamptz;
+  left_ms integer;
 BEGIN
-  PERFORM set_config('lock_timeout',
-                     (extract(epoch FROM current_setting('deadlock_timeout')::interval) * 200)::int || 'ms', true);
   LOOP
     BEGIN
+      -- lock_timeout bounds each wait, not an attempt's sum of them: each LOCK gets what is left of the attempt.
+      attempt_ends := clock_timestamp() + current_setting('deadlock_timeout')::interval / 5;
       FOREACH waited_for IN ARRAY tables LOOP
+        left_ms := ceil(extract(epoch FROM attempt_ends - clock_timestamp()) * 1000);
+        IF left_ms < 1 THEN
+          RAISE EXCEPTION USING ERRCODE = 'lock_not_available';
+        END IF;
+        PERFORM set_config('lock_timeout', left_ms || 'ms', true);
         EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', waited_for);
       END LOOP;
       RETURN;

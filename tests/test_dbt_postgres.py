@@ -222,7 +222,14 @@ def test_a_file_that_breaks_the_contract_fails_the_load_and_leaves_the_previous_
 
 
 @pytest.mark.postgres
-def test_the_lake_schema_is_closed_to_other_roles(small_lake, postgres_cluster, postgres_database) -> None:
+def test_the_lake_schema_is_closed_to_other_roles_whatever_the_database_grants(tmp_path, postgres_cluster,
+                                                                                postgres_database) -> None:
+    # A database whose administrator opened new tables and the schema to everyone: the load closes both again.
+    postgres_cluster.psql("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC; CREATE SCHEMA lake; "
+                          "GRANT USAGE ON SCHEMA lake TO PUBLIC", postgres_database)
+    lake = tmp_path / "lake"
+    write_unit(lake, "178", "a" * 64, ["p1", "p2"])
+    load_lake(lake, None, postgres_cluster.url(postgres_database))
     postgres_cluster.psql("CREATE ROLE someone_else LOGIN PASSWORD 'another-password'", postgres_database)
     outsider = postgres_cluster.url(postgres_database, user="someone_else", password="another-password")
     with pytest.raises(Exception, match="permission denied"):

@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -36,6 +37,8 @@ PUBLISHER, PUBLISHER_PASSWORD = "cadre_warehouse", "publisher-Secret-7f3a"
 READER, READER_PASSWORD = "cadre_reader", "reader-Secret-91c2"
 COMPARED = ("indicators", "submissions", "training_recruitment", "ethnicity_composition", "units")
 DENIED = "42501"  # insufficient_privilege
+# How long the reader may take to see a release: far more than a loaded machine needs, far less than forever.
+READER_PATIENCE_SECONDS = 300
 
 
 def publisher_url(cluster: Cluster, database: str, password: str = PUBLISHER_PASSWORD) -> str:
@@ -293,13 +296,15 @@ def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, po
         f"DELETE FROM {t} WHERE rowid IN (SELECT min(rowid) FROM {t})" for t in PUBLISHED_TABLES))
     reader = ReleaseReader(reader_url(postgres_cluster, postgres_database))
     reader.start()
+    # A reader whose every transaction fails would otherwise be waited for forever; the asserts below say why.
+    deadline = time.monotonic() + READER_PATIENCE_SECONDS
     try:
-        while not reader.seen and reader.is_alive():
+        while not reader.seen and reader.is_alive() and time.monotonic() < deadline:
             reader.join(0.05)
         assert reader.seen == [first.name], reader.errors[:3]
         returncode, out, err = republished(warehouse, url)
         assert returncode == 0, out + err
-        while reader.seen[-1] != second.name and reader.is_alive():
+        while reader.seen[-1] != second.name and reader.is_alive() and time.monotonic() < deadline:
             reader.join(0.05)
     finally:
         reader.stopping.set()
