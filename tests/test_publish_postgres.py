@@ -283,36 +283,6 @@ class ReleaseReader(threading.Thread):
         return problems
 
 
-@pytest.mark.postgres
-@pytest.mark.slow
-def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, postgres_database, demo_release,
-                                                             tmp_path):
-    url = publisher_url(postgres_cluster, postgres_database)
-    warehouse = tmp_path / "warehouse"
-    # Two releases whose every table has a different row count, so a mix of the two cannot agree with either.
-    first = crafted_release(demo_release, warehouse, demo_release.name, "SELECT 1")
-    assert republished(warehouse, url)[0] == 0
-    second = crafted_release(demo_release, warehouse, "20990101T000000000000Z-1", "; ".join(
-        f"DELETE FROM {t} WHERE rowid IN (SELECT min(rowid) FROM {t})" for t in PUBLISHED_TABLES))
-    reader = ReleaseReader(reader_url(postgres_cluster, postgres_database))
-    reader.start()
-    # A reader whose every transaction fails would otherwise be waited for forever; the asserts below say why.
-    deadline = time.monotonic() + READER_PATIENCE_SECONDS
-    try:
-        while not reader.seen and reader.is_alive() and time.monotonic() < deadline:
-            reader.join(0.05)
-        assert reader.seen == [first.name], reader.errors[:3]
-        returncode, out, err = republished(warehouse, url)
-        assert returncode == 0, out + err
-        while reader.seen[-1] != second.name and reader.is_alive() and time.monotonic() < deadline:
-            reader.join(0.05)
-    finally:
-        reader.stopping.set()
-        reader.join()
-    assert reader.errors == []
-    assert reader.seen == [first.name, second.name]
-
-
 def two_releases(cluster: Cluster, database: str, demo_release: Path, warehouse: Path) -> tuple[str, Path]:
     """The demo's release published on ``database``, and a second one (every table one row shorter) made the
     published one in ``warehouse``: (the publisher's URL, the second release)."""
@@ -322,6 +292,32 @@ def two_releases(cluster: Cluster, database: str, demo_release: Path, warehouse:
     second = crafted_release(demo_release, warehouse, "20990101T000000000000Z-1", "; ".join(
         f"DELETE FROM {t} WHERE rowid IN (SELECT min(rowid) FROM {t})" for t in PUBLISHED_TABLES))
     return url, second
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_reader_sees_one_whole_release_during_a_publication(postgres_cluster, postgres_database, demo_release,
+                                                             tmp_path):
+    # Two releases whose every table has a different row count, so a mix of the two cannot agree with either.
+    warehouse = tmp_path / "warehouse"
+    url, second = two_releases(postgres_cluster, postgres_database, demo_release, warehouse)
+    reader = ReleaseReader(reader_url(postgres_cluster, postgres_database))
+    reader.start()
+    # A reader whose every transaction fails would otherwise be waited for forever; the asserts below say why.
+    deadline = time.monotonic() + READER_PATIENCE_SECONDS
+    try:
+        while not reader.seen and reader.is_alive() and time.monotonic() < deadline:
+            reader.join(0.05)
+        assert reader.seen == [demo_release.name], reader.errors[:3]
+        returncode, out, err = republished(warehouse, url)
+        assert returncode == 0, out + err
+        while reader.seen[-1] != second.name and reader.is_alive() and time.monotonic() < deadline:
+            reader.join(0.05)
+    finally:
+        reader.stopping.set()
+        reader.join()
+    assert reader.errors == []
+    assert reader.seen == [demo_release.name, second.name]
 
 
 def wait_until_waiting_for_a_lock(cluster: Cluster, database: str, publisher: subprocess.Popen) -> None:
