@@ -8,6 +8,7 @@ writer's files are, so the run's umask alone decides who may read what it writes
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 from collections.abc import Callable
@@ -15,11 +16,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
-
-
-def _fsync(path: str | Path) -> None:
-    with open(path, "rb") as stream:
-        os.fsync(stream.fileno())
 
 
 class ChangedWhileCopying(Exception):
@@ -70,12 +66,7 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 
 def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_beside(path)
-    try:
-        frame.write_parquet(temporary, statistics=False)
-        _fsync(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """``write_atomically`` of ``frame`` as Parquet, serialised in memory: one open and one flush of the file."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, statistics=False)
+    write_atomically(path, buffer.getbuffer())

@@ -7,13 +7,14 @@ by ``submissions.status``. Every write replaces a whole file atomically, so dbt 
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from ingest.files import write_parquet_atomically
+from ingest.files import write_atomically, write_parquet_atomically
 
 KEYS = {"submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date}
 SCHEMAS = {
@@ -54,22 +55,36 @@ def unit_folder(lake: Path, table: str, unit_code: str) -> Path:
     return lake / table / f"unit={unit_code}"
 
 
-def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """``frame`` with exactly the table's columns, types and order."""
-    schema = SCHEMAS[table]
+def conform(frame: pl.DataFrame, table: str, constants: dict[str, object] | None = None) -> pl.DataFrame:
+    """``frame`` with exactly the table's columns, types and order; ``constants`` give columns one value each."""
+    schema, constants = SCHEMAS[table], constants or {}
     if frame.width == 0:  # a select of literals only would make one row
         return pl.DataFrame(schema=schema)
     return frame.select(
-        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c) for c, t in schema.items()
+        (pl.lit(constants[c]) if c in constants else pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in schema.items()
     )
 
 
+@cache
+def _empty_parquet(table: str) -> bytes:
+    """The Parquet file of a submission without rows in ``table``: the same bytes for every submission."""
+    buffer = io.BytesIO()
+    conform(pl.DataFrame(), table).write_parquet(buffer, statistics=False)
+    return buffer.getvalue()
+
+
 def write_rows(lake: Path, unit_code: str, sha256: str, as_of: date, tables: dict[str, pl.DataFrame]) -> None:
-    """The parsed rows of one submission, one file per table."""
+    """The parsed rows of one submission, one file per table (most submissions have no training or rejected rows:
+    their file is the table's empty one, never serialised again)."""
     keys = {"submission_sha256": sha256, "unit_code": unit_code, "as_of_date": as_of}
     for table in ROW_TABLES:
-        frame = tables.get(table, pl.DataFrame()).with_columns(pl.lit(v).alias(k) for k, v in keys.items())
-        write_parquet_atomically(conform(frame, table), unit_folder(lake, table, unit_code) / f"{sha256}.parquet")
+        path = unit_folder(lake, table, unit_code) / f"{sha256}.parquet"
+        frame = tables.get(table)
+        if frame is None or frame.is_empty():
+            write_atomically(path, _empty_parquet(table))
+        else:
+            write_parquet_atomically(conform(frame, table, keys), path)
 
 
 def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
@@ -82,4 +97,4 @@ def ensure_tables(lake: Path) -> None:
     for table in SCHEMAS:
         path = unit_folder(lake, table, "none") / "empty.parquet"
         if not path.exists():
-            write_parquet_atomically(conform(pl.DataFrame(), table), path)
+            write_atomically(path, _empty_parquet(table))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from ingest.status import Status, StatusRule, load_status_rules
@@ -46,16 +46,18 @@ class Vocabulary:
     def exact(self, text: object) -> str | None:
         return self.keys.get(fold(text))
 
+    @cached_property
+    def _prefix_lengths(self) -> tuple[int, ...]:
+        """The lengths of the keys a text may start with, longest first."""
+        return tuple(sorted({len(k) for k in self.keys if len(k) >= MIN_PREFIX_LENGTH}, reverse=True))
+
     def by_prefix(self, text: object) -> str | None:
         """The code whose longest spelling starts ``text`` ("UV BCH Đảng bộ" → party_committee)."""
         key = fold(text)
         if key in self.keys:
             return self.keys[key]
-        best = max(
-            (k for k in self.keys if len(k) >= MIN_PREFIX_LENGTH and key.startswith(k)),
-            key=len,
-            default=None,
-        )
+        # One lookup per key length, not a comparison per key: header searches call this on every top cell.
+        best = next((key[:n] for n in self._prefix_lengths if n <= len(key) and key[:n] in self.keys), None)
         if best is None:
             return None
         # "UV BCH UV BTV" (two bodies without a separator) is not a qualified party committee: refuse it.

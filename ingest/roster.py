@@ -255,7 +255,7 @@ def clean_rosters(rosters: list[Roster], reference: Reference, secret: str) -> l
     ).with_columns(pl.lit("duplicate_membership").alias("reason_code"))
     rejected = pl.concat([people.filter(pl.col("reason_code").is_not_null()), duplicates]).sort(SHEET, "source_row")
     limits = _limits(reference)
-    rejected = rejected.with_columns(*judged_cells(limits))
+    rejected = judged_cells(rejected, limits)
     contexts = [sheet_context(header, roster, reference) for roster in rosters for header in roster.headers]
     explained = feedback_columns(rejected, contexts, reference.reasons, limits)
     memberships = memberships.select(

@@ -100,7 +100,8 @@ def _greater(text: str, first: str, last: str, leading: str) -> str:
     return "|".join(alternatives)
 
 
-@lru_cache(maxsize=256)
+# A reader worker meets a few thousand extents in a run: each pattern is compiled once.
+@lru_cache(maxsize=4096)
 def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
     """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
     far cheaper than reading every reference."""
