@@ -230,7 +230,7 @@ def test_a_person_listed_twice_in_a_body_fails_the_build(warehouse: Path, tmp_pa
     committee = members(ACCEPTED_178, "party_committee", 41, 17, term=TERM)
     write_lake_file(copy / "lake", "memberships", "178", ACCEPTED_178.sha256,
                     committee + [{**committee[0], "source_row": 99}])
-    # build, not only test: the copy's staging view must read the copy's lake
+    # build, not only test: the copy's staging table must be rebuilt from the copy's lake
     result = run_dbt(copy, "build", "--select", "stg_memberships", succeeds=False)
     assert "Failure in test stg_memberships_one_row_per_person_and_body" in result.stdout, result.stdout[-3000:]
 
@@ -355,7 +355,8 @@ def test_a_null_in_a_required_column_fails_the_models_not_null_test_naming_it(wa
     run_dbt(copy, "test", "--select", "int_accepted_submissions,test_name:not_null_columns")
 
 
-REBUILT_PER_UNIT = ("int_memberships", "int_unit_indicator_counts", "indicators", "ethnicity_composition")
+REBUILT_PER_UNIT = ("stg_memberships", "stg_rejected_rows", "stg_training", "int_memberships",
+                    "int_unit_indicator_counts", "indicators", "ethnicity_composition")
 
 
 def table_rows(warehouse: Path, table: str) -> list[tuple]:
@@ -385,6 +386,22 @@ def test_a_partition_run_rebuilds_its_unit_to_what_a_full_build_gives(warehouse:
             assert table_rows(partial, table) == table_rows(full, table), table
     assert query(partial, "select count(*) from int_memberships where unit_code = '180'") == [(0,)]
     assert query(partial, "select count(*) from int_memberships where unit_code = '178'") != [(0,)]
+
+
+@pytest.mark.slow
+def test_a_partition_run_reads_only_its_units_lake_files(warehouse: Path, tmp_path: Path) -> None:
+    """Another unit's unreadable lake file does not concern a partition run (it opens its units' files only, and
+    unit 180 has no rejected rows: the empty file of unit=none stands in); a full build reads it and fails."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    (copy / "lake" / "memberships" / "unit=181" / f"{sha('broken')}.parquet").write_bytes(b"not a parquet file")
+    write_lake_file(copy / "lake", "memberships", "180", ACCEPTED_180.sha256,
+                    members(ACCEPTED_180, "party_committee", 12, 5, term=TERM, ethnic_code="01"))
+    run_dbt(copy, "build", "--exclude-resource-type", "unit_test", units=("180",))
+    assert query(copy, "select count(*) from stg_memberships where unit_code = '180'") == [(12,)]
+    assert query(copy, "select count(*) from stg_memberships where unit_code = '181'") == [(30,)]
+    result = run_dbt(copy, "build", "--exclude-resource-type", "unit_test", "--full-refresh", succeeds=False)
+    assert f"{sha('broken')}.parquet" in result.stdout, result.stdout[-3000:]
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 {#- Incremental rebuild of per-unit models. A Dagster run for some unit partitions (the inbox sensor's) passes their
-    codes as the var `units` (`--vars '{"units": ["178"]}'`): int_memberships and int_unit_indicator_counts then
-    delete and rebuild only those units' rows, every other model and every test still covers all units. A full run
+    codes as the var `units` (`--vars '{"units": ["178"]}'`): the row staging tables (stg_memberships,
+    stg_rejected_rows, stg_training), int_memberships and int_unit_indicator_counts then delete and rebuild only those
+    units' rows, every other model and every test still covers all units. A full run
     (nightly, `cadre-warehouse run`) passes an empty list and --full-refresh; without either, all rows are rebuilt.
     Codes are text: a YAML number (178) or a comma-separated string ("178,180") is read as the same codes. -#}
 

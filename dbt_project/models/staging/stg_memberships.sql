@@ -1,5 +1,8 @@
 -- One row per person × body in a parsed submission (any status: int_memberships keeps the accepted ones).
 -- The lake contract fixes the types (see _lake__sources.yml): nothing to cast.
+-- Rebuilt per unit in a partition run (macros/run_units.sql), from that unit's files only (macros/lake_files.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook=["{{ delete_run_units() }}", "{{ list_lake_files('memberships') }}"]) }}
 select
     submission_sha256,
     unit_code,
@@ -18,4 +21,5 @@ select
     political_theory_code,
     position,
     organisation
-from {{ source('lake', 'memberships') }}
+from {{ lake_rows('memberships') }}
+{{ where_run_units('unit_code') }}
