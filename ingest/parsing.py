@@ -32,12 +32,13 @@ PARALLEL_FROM_FILES = 16
 BATCH_FILES = 16  # files a worker is handed at once (ingest.submission bounds the cells it holds)
 
 
-def read_batch(receipts: list[Receipt], settings: Settings, reference: Reference) -> list[ParsedSubmission | Refused]:
-    """Read files together; on an error the code did not foresee, each file again on its own, so one file the code
-    cannot handle does not stop the others."""
+def read_batch(receipts: list[Receipt], settings: Settings, reference: Reference,
+               opening: Callable[[int], None] | None = None) -> list[ParsedSubmission | Refused]:
+    """Read files together (``opening`` told the index of each before it is opened); on an error the code did not
+    foresee, each file again on its own, so one file the code cannot handle does not stop the others."""
     files = [(settings.archive / r.archived_name, r.file_name) for r in receipts]
     try:
-        return read_submissions(files, reference, settings)
+        return read_submissions(files, reference, settings, opening)
     except Exception as error:
         if len(receipts) > 1:
             return [result for receipt in receipts for result in read_batch([receipt], settings, reference)]
@@ -81,10 +82,11 @@ def _store(result: ParsedSubmission | Refused, receipt: Receipt, settings: Setti
     return record
 
 
-def _parse_and_store(receipts: list[Receipt], settings: Settings, wanted: set[str]) -> list[Parsed]:
+def _parse_and_store(receipts: list[Receipt], settings: Settings, wanted: set[str],
+                     opening: Callable[[int], None] | None = None) -> list[Parsed]:
     """Read a batch of files and store each; runs in a worker process when many files are new."""
     reference = load_reference(settings.seeds)
-    results = read_batch(receipts, settings, reference)
+    results = read_batch(receipts, settings, reference, opening)
     return [_store(result, receipt, settings, reference, wanted) for receipt, result in zip(receipts, results)]
 
 
@@ -111,13 +113,19 @@ def parse_files(receipts: list[Receipt], settings: Settings, wanted: set[str], l
     """Parse and store every file of ``receipts``; their records by sha256.
 
     Many new files are parsed in batches by worker processes, one per core; the log then has one message per batch,
-    a progress line and a line per file (each Dagster log message has a cost). If a file kills its worker (a reader
-    crash, not a refusal), the files not yet recorded are read again here, one at a time, logging ``[i/n]
-    identifying`` before each and a ``read`` line after: the culprit is then the file being read after the last
-    ``read`` line (docs/operations.md). A few files are read that way from the start."""
+    a progress line and a line per file (each Dagster log message has a cost). A few new files are parsed here, as
+    one batch (cleaning a batch costs little more than cleaning one of its files), logging ``[i/n] identifying``
+    and the file's name before each is opened and a ``read`` line for each at the end. If a file kills its worker (a
+    reader crash, not a refusal), the files not yet recorded are read again here one at a time, each between its
+    ``identifying`` and ``read`` lines. Either way, the culprit of a crash here is the file of the last
+    ``identifying`` line (docs/operations.md)."""
     records: dict[str, Parsed] = {}
     done, workers = 0, _workers(len(receipts))
     parse = partial(_parse_and_store, settings=settings, wanted=wanted)
+
+    def identifying(index: int) -> None:
+        log(f"[{index + 1}/{len(receipts)}] identifying {receipts[index].file_name}")
+
     if workers > 1:
         try:
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
@@ -130,9 +138,12 @@ def parse_files(receipts: list[Receipt], settings: Settings, wanted: set[str], l
                     log("\n".join([f"[{done}/{len(receipts)}] files read", *lines]))
         except BrokenProcessPool:
             log(f"a reader process died after {done} file(s); reading the others one at a time")
-    for index in range(done, len(receipts)):
-        log(f"[{index + 1}/{len(receipts)}] identifying")
-        [record] = parse([receipts[index]])
-        records[record.sha256] = record
-        log(_line(receipts[index], record))
+        batches = [[index] for index in range(done, len(receipts))]
+    else:
+        batches = [list(range(len(receipts)))] if receipts else []
+    for indexes in batches:
+        batch = parse([receipts[i] for i in indexes], opening=lambda at, first=indexes[0]: identifying(first + at))
+        for index, record in zip(indexes, batch):
+            records[record.sha256] = record
+            log(_line(receipts[index], record))
     return records

@@ -6,6 +6,7 @@ counts (``ingest.status``) and where the rows go (``ingest.pipeline``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +197,8 @@ def _cleaned(opened: list[_Opened | Refused], reference: Reference,
 
 
 def read_submissions(
-    files: list[tuple[Path, str]], reference: Reference, settings: Settings
+    files: list[tuple[Path, str]], reference: Reference, settings: Settings,
+    opening: Callable[[int], None] | None = None,
 ) -> list[ParsedSubmission | Refused]:
     """Clean rows of each file at ``path`` (received as ``file_name``), in order; a Refused in the place of a file
     that cannot be accepted as a whole: not a spreadsheet, too large, no roster sheet, formulas never calculated, a
@@ -204,11 +206,14 @@ def read_submissions(
     rows. Any other exception is the caller's to isolate.
 
     Files are opened one after another and cleaned together whenever the sheets held reach BATCH_CELLS, so memory
-    holds at most that many cells plus one file's, whatever the number of files."""
+    holds at most that many cells plus one file's, whatever the number of files. ``opening`` is told the index of
+    each file before it is opened."""
     results: list[ParsedSubmission | Refused] = []
     held: list[_Opened | Refused] = []
     cells = 0
-    for path, file_name in files:
+    for index, (path, file_name) in enumerate(files):
+        if opening is not None:
+            opening(index)
         held.append(_open(path, file_name, reference, settings))
         cells += _cells(held[-1])
         if cells >= BATCH_CELLS:

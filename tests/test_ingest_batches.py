@@ -108,6 +108,25 @@ def test_an_unforeseen_error_in_one_file_spares_the_rest_of_its_batch(tmp_path, 
             _same(result, _alone(settings.archive / receipt.archived_name, settings, receipt.file_name))
 
 
+def _landed_as_read_alone(settings, alone_lake: Path) -> int:
+    """Every parsed file's lake rows are those it gives read alone (written to ``alone_lake``); how many files."""
+    version = lake.parser_version(settings.seeds)
+    records = [load_parsed(settings.parsed, r.sha256, version) for r in load_receipts(settings.archive)]
+    records = [r for r in records if not r.error_code]
+    for record in records:
+        receipt = next(r for r in load_receipts(settings.archive) if r.sha256 == record.sha256)
+        parsed = _alone(settings.archive / receipt.archived_name, settings, receipt.file_name)
+        assert (record.unit_code, record.as_of) == (parsed.identity.unit_code, parsed.identity.as_of_date)
+        lake.write_rows(alone_lake, record.unit_code, record.sha256, parsed.identity.as_of_date, {
+            "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
+        for table in lake.ROW_TABLES:
+            name = f"{record.sha256}.parquet"
+            landed = pl.read_parquet(lake.unit_folder(settings.lake, table, record.unit_code) / name)
+            assert landed.height > 0 or table == "training"
+            assert landed.equals(pl.read_parquet(lake.unit_folder(alone_lake, table, record.unit_code) / name)), table
+    return len(records)
+
+
 def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_read_alone(tmp_path):
     settings = load_settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "warehouse", env={})
     _write_inbox(settings.inbox, parsing.PARALLEL_FROM_FILES + 2)
@@ -124,22 +143,20 @@ def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_rea
     assert [line for line in text if "refused" in line] == [
         "read 183_2020-10-15.xlsx: unit 183, as of 2020-10-15 — refused: not_a_spreadsheet"]
     assert not [line for line in text if "died" in line or "identifying" in line]
-    alone_lake = tmp_path / "alone"
-    version = lake.parser_version(settings.seeds)
-    records = [load_parsed(settings.parsed, r.sha256, version) for r in load_receipts(settings.archive)]
-    records = [r for r in records if not r.error_code]
-    assert len(records) == files - 1
-    for record in records:
-        receipt = next(r for r in load_receipts(settings.archive) if r.sha256 == record.sha256)
-        parsed = _alone(settings.archive / receipt.archived_name, settings, receipt.file_name)
-        assert (record.unit_code, record.as_of) == (parsed.identity.unit_code, parsed.identity.as_of_date)
-        lake.write_rows(alone_lake, record.unit_code, record.sha256, parsed.identity.as_of_date, {
-            "memberships": parsed.memberships, "training": parsed.training, "rejected_rows": parsed.rejected})
-        for table in lake.ROW_TABLES:
-            name = f"{record.sha256}.parquet"
-            landed = pl.read_parquet(lake.unit_folder(settings.lake, table, record.unit_code) / name)
-            assert landed.height > 0 or table == "training"
-            assert landed.equals(pl.read_parquet(lake.unit_folder(alone_lake, table, record.unit_code) / name)), table
+    assert _landed_as_read_alone(settings, tmp_path / "alone") == files - 1
+
+
+def test_a_few_new_files_are_read_as_one_batch_here_naming_each_before_it_is_opened(tmp_path):
+    settings = load_settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "warehouse", env={})
+    _write_inbox(settings.inbox, 4)
+    lines: list[str] = []
+    pipeline.ingest_inbox(settings, log=lines.append)
+    order = [r.file_name for r in load_receipts(settings.archive)]
+    read = [line for line in lines if line.startswith(("[", "read "))]
+    # Each file named before it is opened, in order, then what each gave: one batch, not a file at a time.
+    assert read[:4] == [f"[{i + 1}/4] identifying {name}" for i, name in enumerate(order)]
+    assert [line.split(":")[0] for line in read[4:]] == [f"read {name}" for name in order]
+    assert _landed_as_read_alone(settings, tmp_path / "alone") == 4
 
 
 @pytest.mark.parametrize(("files", "workers"), [(704, 2), (20, 2), (17, 2), (3, 1)])
