@@ -185,8 +185,12 @@ def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
             encoded = column.dictionary_encode()
             if sum(len(chunk.dictionary) for chunk in encoded.chunks) * FEW_VALUES_SHARE < max(len(table), 1):
                 table = table.set_column(i, field.name, encoded)
-    frame = table.to_pandas(date_as_object=False)
-    frame.attrs["date_columns"] = [f.name for f in table.schema if pa.types.is_date(f.type)]
+    dates = [f.name for f in table.schema if pa.types.is_date(f.type)]
+    # Each Arrow column is freed once it is converted, so the rows are not held twice (the gate's frame is the run
+    # process's largest allocation).
+    frame = table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+    del table
+    frame.attrs["date_columns"] = dates
     return frame
 
 
