@@ -164,9 +164,8 @@ def ingest_inbox(settings: Settings, unit_codes: Iterable[str] | None = None, lo
     lake.ensure_tables(settings.lake)
     inbox_files = scan_inbox(settings.inbox) if settings.inbox.is_dir() else []
     log(f"inbox {settings.inbox}: {len(inbox_files)} file(s)")
-    for inbox_file in inbox_files:
-        receive(inbox_file, settings.archive)
-    receipts = load_receipts(settings.archive) if settings.archive.is_dir() else []
+    received = {r.sha256: r for inbox_file in inbox_files if (r := receive(inbox_file, settings.archive))}
+    receipts = load_receipts(settings.archive, received) if settings.archive.is_dir() else []
     version = lake.parser_version(settings.seeds)
     records = {r.sha256: load_parsed(settings.parsed, r.sha256, version) for r in receipts}
     stale = _to_parse(receipts, records, wanted, wanted >= every, settings, reference)

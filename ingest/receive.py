@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,8 +123,10 @@ def save_receipt(archive: Path, receipt: Receipt) -> None:
     write_atomically(archive / f"{receipt.sha256}.json", text.encode("utf-8"))
 
 
-def load_receipts(archive: Path) -> list[Receipt]:
-    return [r for p in sorted(archive.glob("*.json")) if (r := load_receipt(archive, p.stem))]
+def load_receipts(archive: Path, known: Mapping[str, Receipt] | None = None) -> list[Receipt]:
+    """Every receipt of the archive; those in ``known`` (just returned by ``receive``) are not read again."""
+    known = known or {}
+    return [r for p in sorted(archive.glob("*.json")) if (r := known.get(p.stem) or load_receipt(archive, p.stem))]
 
 
 def receive(inbox_file: InboxFile, archive: Path) -> Receipt | None:
