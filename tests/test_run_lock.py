@@ -45,7 +45,9 @@ def test_a_run_gives_up_after_the_bound_naming_the_holder(tmp_path, held_by_anot
 
 def test_a_run_starts_once_the_holder_ends(tmp_path, held_by_another_process):
     said = []
-    killer = subprocess.Popen(["sh", "-c", f"sleep 1; kill {held_by_another_process.pid}"])
+    # SIGKILL: a SIGTERM can reach the holder ignored or blocked, as inherited from the test process, and the holder
+    # would then keep the lock for its whole minute.
+    killer = subprocess.Popen(["sh", "-c", f"sleep 1; kill -KILL {held_by_another_process.pid}"])
     with warehouse_lock(tmp_path, timeout=30, say=said.append):
         assert (tmp_path / ".run.lock").read_text() != str(held_by_another_process.pid)
     killer.wait()
