@@ -86,7 +86,7 @@ def _dbt_parse(warehouse: Path) -> float:
     from orchestration.dbt import dbt_vars
 
     target = warehouse / "work" / "dbt_target"
-    scope = json.dumps(dbt_vars(load_settings(warehouse=warehouse, env={}), []))
+    scope = json.dumps(dbt_vars(load_settings(warehouse=warehouse, env={})))
     command = [str(DBT), "parse", "--quiet", "--project-dir", str(REPO / "dbt_project"), "--target-path", str(target),
                "--vars", scope]
     timed(command, environment(warehouse))

@@ -1,15 +1,18 @@
 """dbt assets: the project is prepared once per process, its models grouped by layer, its tests as asset checks.
 
 dbt sources ``lake.<table>`` get the keys ``lake/<table>`` that the ingest assets materialize, so the lineage graph
-is one piece from inbox to marts. A run's scope and the warehouse's location reach dbt as ``--vars``
-(dbt_project/README.md), never through this process's environment.
+is one piece from inbox to marts. The warehouse's location reaches dbt as ``--vars``, the same on every run; a
+partition run's units reach it in the dbt process's environment (``CADRE_RUN_UNITS``), because dbt parses the whole
+project again whenever the vars differ from its last parse's (dbt_project/README.md).
 """
 
 import json
+import os
 import shutil
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,11 +37,29 @@ LOW_DISK_BYTES = 64 << 20
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
-def dbt_vars(settings: Settings, units: list[str]) -> dict[str, Any]:
-    """What a dbt command of this warehouse is told: where the warehouse is, its memory limit, and the units a
-    partition run rebuilds (none: every unit)."""
-    return {"warehouse": str(settings.warehouse), "duckdb_memory_limit": settings.duckdb_memory_limit,
-            "units": units}
+# dbt_project/macros/run_units.sql reads it (a `units` var given by hand wins).
+RUN_UNITS_VARIABLE = "CADRE_RUN_UNITS"
+
+
+def dbt_vars(settings: Settings) -> dict[str, Any]:
+    """What every dbt command of this warehouse is told: where the warehouse is and DuckDB's memory limit."""
+    return {"warehouse": str(settings.warehouse), "duckdb_memory_limit": settings.duckdb_memory_limit}
+
+
+@contextmanager
+def run_units_for_dbt(units: list[str]) -> Iterator[None]:
+    """The units a partition run rebuilds (none: every unit), for the dbt process started inside. dagster-dbt gives
+    dbt a copy of this process's environment and no other way to add to it, so the variable is set only while dbt
+    starts; set empty for a full run, so that a value left in the shell never narrows one."""
+    before = os.environ.get(RUN_UNITS_VARIABLE)
+    os.environ[RUN_UNITS_VARIABLE] = ",".join(units)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[RUN_UNITS_VARIABLE]
+        else:
+            os.environ[RUN_UNITS_VARIABLE] = before
 
 
 def _manifest_is_stale(project: DbtProject) -> bool:
@@ -55,7 +76,7 @@ def dbt_project(settings: Settings) -> DbtProject:
     dbt first on PATH, which ``make ui`` makes this virtualenv's), so edits show at once; otherwise ``make install``
     has parsed it, and it is parsed here only if the manifest is missing or older than a file of the project (a
     checkout updated without ``make install``)."""
-    parse = ["parse", "--quiet", "--vars", json.dumps(dbt_vars(settings, []))]
+    parse = ["parse", "--quiet", "--vars", json.dumps(dbt_vars(settings))]
     project = DbtProject(project_dir=settings.dbt_project_dir, profiles_dir=settings.dbt_project_dir,
                          prepare_project_cli_args=parse)
     project.prepare_if_dev()
@@ -137,8 +158,9 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         threading.Thread(target=_prepare_later_steps, name="prepare-checks-and-report", daemon=True).start()
         # dbt's unit tests check the models' logic on fixed rows, not the data: `make test` runs them.
         command = ["build", "--exclude-resource-type", "unit_test", *([] if unit else ["--full-refresh"]),
-                   "--vars", json.dumps(dbt_vars(settings, [unit] if unit else []))]
-        invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
+                   "--vars", json.dumps(dbt_vars(settings))]
+        with run_units_for_dbt([unit] if unit else []):
+            invocation = dbt.cli(command, context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
         give_run_modes(target, settings)
         errored = _errored(invocation.target_path / "run_results.json")

@@ -145,12 +145,13 @@ def write_test_lake(lake: Path) -> None:
 def run_dbt(warehouse: Path, *args: str, succeeds: bool = True,
             units: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """Run the real dbt CLI on the repo's project, with target/ and logs/ under `warehouse` (``units``: a partition
-    run's units). The run's scope reaches dbt as --vars only, as orchestration passes it: no CADRE_* variable is
-    left in its environment."""
+    run's units). They reach dbt as orchestration passes them: the warehouse in --vars, the same on every run, the
+    units in CADRE_RUN_UNITS (dbt_project/macros/run_units.sql); no other CADRE_* variable is left in dbt's
+    environment."""
     (warehouse / "work").mkdir(parents=True, exist_ok=True)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CADRE_")},
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    run_vars = {"warehouse": str(warehouse), "units": list(units), "duckdb_memory_limit": "1GB"}
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "CADRE_RUN_UNITS": ",".join(units)}
+    run_vars = {"warehouse": str(warehouse), "duckdb_memory_limit": "1GB"}
     command = [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
                "--target-path", str(warehouse / "target"), "--log-path", str(warehouse / "logs"),
                "--vars", json.dumps(run_vars)]
@@ -402,6 +403,20 @@ def test_a_partition_run_reads_only_its_units_lake_files(warehouse: Path, tmp_pa
     assert query(copy, "select count(*) from stg_memberships where unit_code = '181'") == [(30,)]
     result = run_dbt(copy, "build", "--exclude-resource-type", "unit_test", "--full-refresh", succeeds=False)
     assert f"{sha('broken')}.parquet" in result.stdout, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_a_partition_run_reuses_the_full_runs_parse(warehouse: Path, tmp_path: Path) -> None:
+    """The units of a partition run do not make dbt parse the whole project again (as a change of --vars would):
+    only the files that read them at parse time, and there are none."""
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    run_dbt(copy, "build", "--exclude-resource-type", "unit_test", "--full-refresh")
+    log = copy / "logs" / "dbt.log"
+    log.unlink()
+    run_dbt(copy, "build", "--exclude-resource-type", "unit_test", units=("180",))
+    assert "Partial parsing enabled, no changes found, skipping parsing" in log.read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in log.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
