@@ -43,10 +43,10 @@ def feedback_path(folder: Path, sha256: str) -> Path:
 
 def load_parsed(folder: Path, sha256: str, parser_version: str) -> Parsed | None:
     """The record of ``sha256`` made by ``parser_version``, or None (never parsed, or parsed by another version)."""
-    path = record_path(folder, sha256)
-    if not path.exists():
+    try:
+        record = Parsed(**json.loads(record_path(folder, sha256).read_bytes()))
+    except FileNotFoundError:
         return None
-    record = Parsed(**json.loads(path.read_text(encoding="utf-8")))
     return record if record.parser_version == parser_version else None
 
 

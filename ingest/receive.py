@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,19 +56,18 @@ class InboxFile:
     received_at: str
 
 
-def display_name(path: Path, inbox: Path) -> str:
-    """The name a clerk would recognise, made safe to print and store: NFC, no control characters."""
-    relative = path.relative_to(inbox).as_posix()
+def display_name(relative: str) -> str:
+    """The name a clerk would recognise (its path in the inbox), made safe to print and store: NFC, no control
+    characters."""
     text = unicodedata.normalize("NFC", relative)
+    if text.isprintable():  # no character of category C (nor a separator but the space): nothing to replace
+        return text
     return "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -78,42 +77,66 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def _entries(inbox: Path, folder: str = "") -> Iterator[tuple[os.DirEntry, str]]:
+    """(entry, its path relative to ``inbox``) of every file or link under it, folder by folder in name order, not
+    entering linked folders (a warning each). The directory listing's own file types and one ``stat`` a file, for an
+    inbox of thousands of files is scanned on every sensor tick."""
+    try:
+        with os.scandir(inbox / folder if folder else inbox) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as error:
+        logger.warning("skipped %s for now: %s", display_name(folder or "."), error.strerror or error)
+        return
+    for entry in entries:
+        relative = f"{folder}/{entry.name}" if folder else entry.name
+        if not _is_folder(entry):
+            yield entry, relative
+        elif entry.is_symlink():
+            logger.warning("skipped %s: a linked folder is not entered", display_name(relative))
+        else:
+            yield from _entries(inbox, relative)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: not a folder (scan_inbox tells it is a link that leads nowhere)
+        return False
+
+
 def scan_inbox(inbox: Path) -> list[InboxFile]:
     """Regular files under ``inbox`` (recursively), never following a link that leads outside it.
 
-    Skipped, with a warning and nothing recorded: links leading outside the inbox (or nowhere), and files that
-    cannot be read now (they are tried again by the next run). Folders, pipes and other special files are never
-    opened. Linked folders are not entered.
+    Skipped, with a warning and nothing recorded: links leading outside the inbox (or nowhere), and files and
+    folders that cannot be read now (they are tried again by the next run). Folders, pipes and other special files
+    are never opened. Linked folders are not entered.
     """
     found = []
-    for root, folders, names in os.walk(inbox, followlinks=False):
-        for folder in sorted(f for f in folders if (Path(root) / f).is_symlink()):
-            logger.warning("skipped %s: a linked folder is not entered", display_name(Path(root) / folder, inbox))
-        for name in sorted(names):
-            path = Path(root) / name
-            if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
-                continue
-            if path.is_symlink() and not (path.exists() and _inside(path, inbox)):
-                logger.warning("skipped %s: a link that leads outside the inbox, or nowhere", display_name(path, inbox))
-                continue
-            if not path.is_file():
-                continue
-            try:
-                stat = path.stat()
-                sha256 = _sha256(path)
-            except OSError as error:
-                logger.warning("skipped %s for now: %s", display_name(path, inbox), error.strerror or error)
-                continue
-            received = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
-            found.append(InboxFile(path, display_name(path, inbox), sha256, received.isoformat()))
+    for entry, relative in _entries(inbox):
+        name, path = entry.name, Path(entry.path)
+        if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
+            continue
+        if entry.is_symlink() and not (path.exists() and _inside(path, inbox)):
+            logger.warning("skipped %s: a link that leads outside the inbox, or nowhere", display_name(relative))
+            continue
+        if not entry.is_file():
+            continue
+        try:
+            stat = entry.stat()
+            sha256 = _sha256(path)
+        except OSError as error:
+            logger.warning("skipped %s for now: %s", display_name(relative), error.strerror or error)
+            continue
+        received = datetime.fromtimestamp(stat.st_mtime, UTC).replace(microsecond=0)
+        found.append(InboxFile(path, display_name(relative), sha256, received.isoformat()))
     return sorted(found, key=lambda f: (f.received_at, f.file_name))
 
 
 def load_receipt(archive: Path, sha256: str) -> Receipt | None:
-    path = archive / f"{sha256}.json"
-    if not path.exists():
+    try:
+        data = json.loads((archive / f"{sha256}.json").read_bytes())
+    except FileNotFoundError:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
     # Receipts written before the parse cache also hold what parsing found: that is the cache's now.
     return Receipt(data["sha256"], data["extension"], tuple(Arrival(**a) for a in data["arrivals"]))
 
