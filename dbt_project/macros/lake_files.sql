@@ -13,12 +13,10 @@
 {% macro list_lake_files(name) -%}
     {%- if reads_run_units_files() -%}
         {%- set glob = modules.re.search("read_parquet\\('([^']+)'", source('lake', name) | string).group(1) -%}
-        {%- set folders = run_units() | map('replace', "'", "''") | map('string') | list + ['none'] -%}
         set variable lake_files_{{ name }} = (
-            select list(file order by file) from glob('{{ glob }}')
-            where parse_filename(parse_dirpath(file)) in (
-                {%- for unit in folders %}'unit={{ unit }}'{{ ', ' if not loop.last }}{% endfor -%}
-            )
+            select list(file order by file)
+            from (select file, parse_filename(parse_dirpath(file)) as folder from glob('{{ glob }}'))
+            where folder = 'unit=none' or (starts_with(folder, 'unit=') and substr(folder, 6) in {{ run_units_list() }})
         )
     {%- endif -%}
 {%- endmacro %}
