@@ -23,9 +23,9 @@ from ingest.parsed import Parsed, feedback_path, load_parsed
 from ingest.parsing import Log, parse_files
 from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import Reference, load_reference
+from ingest.routing import route_file
 from ingest.settings import Settings
 from ingest.status import Decision, Entry, decide_statuses
-from ingest.submission import identify_file
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,8 @@ def _to_parse(receipts: list[Receipt], records: dict[str, Parsed | None], wanted
             continue
         if not every_unit:
             try:
-                identity = identify_file(settings.archive / receipt.archived_name, receipt.file_name, reference,
-                                         settings)
+                identity = route_file(settings.archive / receipt.archived_name, receipt.file_name, receipt.sha256,
+                                      settings, reference, remember=True)
             except SubmissionError:
                 identity = None
             if identity is not None and identity.unit_code not in wanted:

@@ -24,6 +24,7 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
+import ingest.routing
 from samples.forms import Layout, Person, Roster, write_roster
 from ingest.errors import SubmissionError
 from ingest.pipeline import ingest_inbox
@@ -393,6 +394,29 @@ def test_a_deleted_lake_is_rebuilt_from_the_archive_as_it_was(tmp_path):
     shutil.rmtree(settings.lake)
     _ingest(settings)
     assert _lake_files(settings) == before and any("memberships/unit=183/" in name for name in before)
+
+
+def test_a_run_for_one_unit_opens_another_units_unparsed_file_once(tmp_path, monkeypatch):
+    """What identifying found is kept: the next run for a unit does not open the other units' files again (after an
+    upgrade that would be every archived file, on every sensor run until the nightly one)."""
+    settings = _settings(tmp_path)
+    cao_loc = _drop(settings, "Danh sách Cao Lộc.xlsx", CAO_LOC, minute=3)
+    _drop(settings, "Danh sách Bắc Sơn.xlsx", replace(CAO_LOC, unit_title="Huyện Bắc Sơn"), minute=4)
+    opened: list[str] = []
+    identify = ingest.routing.identify_file
+    monkeypatch.setattr(ingest.routing, "identify_file",
+                        lambda path, name, *rest: opened.append(name) or identify(path, name, *rest))
+    ingest_inbox(settings, ["185"], log=lambda _: None)
+    assert sorted(opened) == ["Danh sách Bắc Sơn.xlsx", "Danh sách Cao Lộc.xlsx"]
+    opened.clear()
+    ingest_inbox(settings, ["185"], log=lambda _: None)
+    assert opened == []
+    lines: list[str] = []
+    ingest_inbox(settings, ["183"], log=lines.append)
+    assert opened == [] and [line for line in lines if line.startswith("read ")] == [
+        "read Danh sách Cao Lộc.xlsx: unit 183, as of 2020-10-15"]
+    assert (settings.parsed / f"{_sha256(cao_loc)}.json").exists()
+    assert _submissions(settings)["Danh sách Cao Lộc.xlsx"]["status"] == "accepted"
 
 
 def test_a_run_for_one_unit_leaves_another_units_new_file_unparsed_for_that_units_run(tmp_path):
