@@ -158,7 +158,6 @@ def receive(inbox_file: InboxFile, archive: Path) -> Receipt | None:
     A file that changed since it was hashed (still being copied into the inbox) or has gone is not received now, with
     a warning: the next run receives what it has become.
     """
-    archive.mkdir(parents=True, exist_ok=True)
     receipt = load_receipt(archive, inbox_file.sha256) or Receipt(
         inbox_file.sha256, inbox_file.path.suffix.lower()[:10]
     )

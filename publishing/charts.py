@@ -24,7 +24,21 @@ def prepare() -> None:
 
 
 def indicator_chart_svg(rows: pl.DataFrame, body_names: list[str]) -> str:
-    """One indicator's shares as a strip per body, as an `<svg>` element.
+    return _svg(indicator_chart(rows, body_names))
+
+
+def change_chart_svg(rows: pl.DataFrame, body_names: list[str], indicator_names: list[str]) -> str:
+    return _svg(change_chart(rows, body_names, indicator_names))
+
+
+def _svg(chart: alt.LayerChart) -> str:
+    # Not validated against Vega-Lite's schema here: the specs are this module's own and the tests validate them
+    # (tests/test_report.py), while validating walks the whole schema for every chart of every publication.
+    return vlc.vegalite_to_svg(chart.to_dict(validate=False), format_locale=VI_NUMBER_LOCALE, allowed_base_urls=[])
+
+
+def indicator_chart(rows: pl.DataFrame, body_names: list[str]) -> alt.LayerChart:
+    """One indicator's shares as a strip per body.
 
     rows: area_level, body_name, value_pct, target_pct — the province roll-up and the units, one row per area ×
     body. body_names gives the rows' order. Each unit is a dot and the province a diamond on its body's row, so
@@ -54,17 +68,16 @@ def indicator_chart_svg(rows: pl.DataFrame, body_names: list[str]) -> str:
         .mark_tick(color="#c0392b", strokeDash=[4, 2], thickness=2)
         .encode(y=y, x="max(target_pct):Q")
     )
-    chart = (
+    return (
         alt.layer(target, units, province, data=data)
         .properties(width=640, height=alt.Step(ROW_HEIGHT))
         .configure_axis(labelFontSize=12)
         .configure_view(stroke="#ccc")
     )
-    return vlc.vegalite_to_svg(chart.to_dict(), format_locale=VI_NUMBER_LOCALE, allowed_base_urls=[])
 
 
-def change_chart_svg(rows: pl.DataFrame, body_names: list[str], indicator_names: list[str]) -> str:
-    """The change since the previous term in percentage points, one bar per body and indicator, as an `<svg>`.
+def change_chart(rows: pl.DataFrame, body_names: list[str], indicator_names: list[str]) -> alt.LayerChart:
+    """The change since the previous term in percentage points, one bar per body and indicator.
 
     rows: body_name, indicator_name, change_pp — one area on one as-of date, rows without a previous term left
     out. body_names and indicator_names give the order. The axis is symmetric around 0, so a fall reads as far
@@ -87,10 +100,9 @@ def change_chart_svg(rows: pl.DataFrame, body_names: list[str], indicator_names:
         for sign, align, dx in ((">=", "left", 3), ("<", "right", -3))
     ]
     zero = alt.Chart().mark_rule(color="#555").encode(x=alt.datum(0))
-    chart = (
+    return (
         alt.layer(bars, *labels, zero, data=data)
         .properties(width=560, height=alt.Step(CHANGE_BAR_HEIGHT))  # with a yOffset, the step is one bar's
         .configure_axis(labelFontSize=12)
         .configure_view(stroke="#ccc")
     )
-    return vlc.vegalite_to_svg(chart.to_dict(), format_locale=VI_NUMBER_LOCALE, allowed_base_urls=[])

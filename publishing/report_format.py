@@ -5,6 +5,7 @@ Not here: which rows a table shows (``report_tables``, ``report_units``).
 """
 
 import datetime as dt
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,7 @@ def table(headers: list[str], body: list[str], name: str) -> str:
     return f'<table class="{name}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody>\n</table>"
 
 
+@lru_cache(maxsize=1 << 16)  # a big report repeats the same few thousand cells (names, shares, verdicts) many times
 def cell(text: str, css_class: str = "") -> str:
     attribute = f' class="{css_class}"' if css_class else ""
     return f"<td{attribute}>{escape(text)}</td>"

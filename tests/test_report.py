@@ -16,8 +16,10 @@ from html import escape
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
+from publishing.charts import change_chart, indicator_chart
 from publishing.report import render_report
 from publishing.report_page import SCRIPT
 
@@ -213,6 +215,18 @@ def test_strings_from_the_data_are_escaped(page):
     assert "<script" not in _without_own_script(page)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;.xlsx" in page
     assert "<b>" not in page and "&lt;b&gt;vượt ngưỡng&lt;/b&gt;" in page
+
+
+def test_both_charts_are_valid_vega_lite():
+    """Publication renders the charts without validating them (publishing/charts.py): here they are, against
+    Vega-Lite's schema (to_dict raises on a spec that breaks it)."""
+    shares = pl.DataFrame({"area_level": ["province", "commune", "commune"], "body_name": ["Ban chấp hành"] * 3,
+                           "value_pct": [41.5, 30.0, 50.0], "target_pct": [35.0, 35.0, None]})
+    change = pl.DataFrame({"body_name": ["Ban chấp hành"] * 2, "indicator_name": ["Nữ", "Dưới 40 tuổi"],
+                           "change_pp": [11.27, -2.5]})
+    specs = [indicator_chart(shares, ["Ban chấp hành"]).to_dict(validate=True),
+             change_chart(change, ["Ban chấp hành"], ["Nữ", "Dưới 40 tuổi"]).to_dict(validate=True)]
+    assert [len(spec["layer"]) for spec in specs] == [3, 4]
 
 
 def test_names_drawn_inside_charts_are_escaped():
