@@ -4,8 +4,8 @@
 found them; ``parsed/<sha256>.feedback.xlsx`` the clerk's feedback workbook for that file, when it has something to
 say; ``parsed/<sha256>.route`` the unit and date that identifying the file found (``ingest.routing``), for a file
 that a run for other units routed and left unparsed. A record or route of another parser version is stale: the file
-is parsed (or identified) again. Records are written after the file's
-lake rows and feedback, so a crash in between leaves no record and the file is parsed again by the next run.
+is parsed (or identified) again. Records are written after the file's lake rows and feedback, so a crash in between
+leaves no record and the file is parsed again by the next run.
 """
 
 from __future__ import annotations
