@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from expectations.outcomes import MAX_EXAMPLES, columns_of, examples_of, observed_of, shown
 
@@ -44,6 +45,9 @@ DIMENSIONS = {"validity": ("tính hợp lệ", "validity"), "completeness": ("t�
               "uniqueness": ("tính duy nhất", "uniqueness"), "consistency": ("tính nhất quán", "consistency")}
 # A text column with fewer distinct values than a quarter of its rows is checked as a category.
 FEW_VALUES_SHARE = 4
+# Rows of a text column looked at first: a column with many distinct values there (person keys) is not encoded at
+# all, for encoding millions of distinct strings costs more time and memory than anything the frame saves by it.
+SAMPLED_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
             table = table.set_column(i, field.name, column.cast(pa.float64()))
         elif pa.types.is_integer(field.type):
             table = table.set_column(i, field.name, column.cast(pa.int64()))
-        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+        elif (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)) and _few_values(column):
             encoded = column.dictionary_encode()
             if sum(len(chunk.dictionary) for chunk in encoded.chunks) * FEW_VALUES_SHARE < max(len(table), 1):
                 table = table.set_column(i, field.name, encoded)
@@ -190,8 +194,16 @@ def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
     # process's largest allocation).
     frame = table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
     del table
+    # Arrow's allocator keeps what the conversion freed for Arrow's next use, and GX works in pandas: give it back.
+    pa.default_memory_pool().release_unused()
     frame.attrs["date_columns"] = dates
     return frame
+
+
+def _few_values(column: pa.ChunkedArray) -> bool:
+    """Whether the first SAMPLED_ROWS values of ``column`` have few distinct ones (an encoding still checks all)."""
+    sample = column.slice(0, SAMPLED_ROWS)
+    return pc.count_distinct(sample, mode="all").as_py() * FEW_VALUES_SHARE < max(len(sample), 1)
 
 
 def _resolve_kwargs(spec: ExpectationSpec, warehouse: Warehouse, params: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import pytest
 from engines.reader import DuckDBWarehouse
 from expectations import (Suite, SuiteResult, copy_latest_report, latest_report, load_suites, report_path, validate,
                           write_report)
-from expectations.runner import read_suite
+from expectations.runner import _read_frame, read_suite
 
 PARAMS = {"max_reject_share": 0.05}
 # The suites read the statuses' flags from the seed itself, as dbt loads it.
@@ -276,6 +276,24 @@ def test_duplicate_membership_fails_uniqueness(con):
     }
     assert [e["unit_code"] for e in result.failures[0].examples] == ["178", "178"]
     assert not any("person_key" in e for e in result.failures[0].examples)
+
+
+def test_membership_without_a_person_key_fails_completeness(con):
+    con.execute("update int_memberships set person_key = null where person_key = '180/party_committee/2'")
+    result = validate(suite("memberships"), DuckDBWarehouse(con), PARAMS)
+    assert failures(result) == {("expect_column_values_to_not_be_null", "person_key"): "error"}
+    assert result.failures[0].observed["unexpected_count"] == 1
+
+
+def test_the_frame_checks_codes_as_categories_and_keys_as_text(con):
+    """Codes (few distinct values) become categories; person keys (all distinct) stay text, not a dictionary as long
+    as the column."""
+    con.execute("create table wide as select i % 3 as n, 'code' || (i % 3) as code, 'key' || i as key "
+                "from range(1000) as t(i)")
+    frame = _read_frame(DuckDBWarehouse(con), "select n, code, key from wide")
+    assert str(frame["code"].dtype) == "category"
+    assert str(frame["key"].dtype) != "category"
+    assert (frame["n"].dtype.name, frame["key"].nunique(), frame["code"].nunique()) == ("int64", 1000, 3)
 
 
 def test_accepted_submission_with_30_percent_rejects_fails(con):
