@@ -20,6 +20,8 @@ from ingest.unit_names import Lineage, Unit, UnitNames
 LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
 # Keys this short would match the start of too many unrelated words ("tc", "nk"): exact matches only.
 MIN_PREFIX_LENGTH = 4
+# Texts whose prefix lookup a vocabulary remembers (a few MB at most).
+MEMO_SIZE = 1 << 16
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -42,6 +44,9 @@ class Vocabulary:
     name: str
     keys: dict[str, str]
     spellings: dict[str, str] = field(default_factory=dict)
+    # by_prefix's answers: header searches ask about every top cell of every file, and the same headings recur in
+    # thousands of files.
+    _by_prefix: dict[object, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def exact(self, text: object) -> str | None:
         return self.keys.get(fold(text))
@@ -53,6 +58,14 @@ class Vocabulary:
 
     def by_prefix(self, text: object) -> str | None:
         """The code whose longest spelling starts ``text`` ("UV BCH Đảng bộ" → party_committee)."""
+        if text in self._by_prefix:
+            return self._by_prefix[text]
+        if len(self._by_prefix) >= MEMO_SIZE:
+            self._by_prefix.clear()
+        self._by_prefix[text] = code = self._by_longest_prefix(text)
+        return code
+
+    def _by_longest_prefix(self, text: object) -> str | None:
         key = fold(text)
         if key in self.keys:
             return self.keys[key]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from ingest import values
 from ingest.errors import SubmissionError
 from ingest.header import find_roster_headers, require_roster_columns
-from ingest.reference import load_reference
+from ingest.reference import MEMO_SIZE, Vocabulary, load_reference
 from ingest.roster import Roster, clean_rosters
 from ingest.settings import load_settings
 from ingest.tcvn3 import decode_tcvn3, looks_like_tcvn3, sheet_is_tcvn3
@@ -145,6 +145,25 @@ def test_every_vocabulary_maps_to_one_of_its_codes_or_to_none(vocabulary, text):
     codes = CODES[vocabulary] | {None}
     assert VOCABULARIES[vocabulary].exact(text) in codes
     assert VOCABULARIES[vocabulary].by_prefix(text) in codes
+
+
+@FUZZ
+@given(st.sampled_from(sorted(CODES)), st.lists(st.one_of(st.text(max_size=30), KNOWN_TEXT), min_size=1, max_size=5))
+def test_a_vocabulary_answers_the_same_however_often_it_was_asked(vocabulary, texts):
+    """Header searches ask about the same headings in every file: remembering the answers changes none of them."""
+    asked = VOCABULARIES[vocabulary]
+    for text in texts:
+        asked.by_prefix(text)
+    for text in texts:
+        assert asked.by_prefix(text) == Vocabulary(asked.name, asked.keys, asked.spellings).by_prefix(text)
+
+
+def test_a_vocabulary_remembers_a_bounded_number_of_answers():
+    vocabulary = Vocabulary("headers", REFERENCE.headers.keys)
+    for n in range(MEMO_SIZE + 100):
+        vocabulary.by_prefix(f"Họ và tên {n}")
+    assert len(vocabulary._by_prefix) <= MEMO_SIZE
+    assert vocabulary.by_prefix("Họ và tên") == REFERENCE.headers.by_prefix("Họ và tên") is not None
 
 
 @FUZZ
