@@ -23,7 +23,7 @@ from ingest.parsed import Parsed, feedback_path, load_parsed
 from ingest.parsing import Log, parse_files
 from ingest.receive import Receipt, load_receipts, receive, scan_inbox
 from ingest.reference import Reference, load_reference
-from ingest.routing import route_file
+from ingest.routing import route_unparsed
 from ingest.settings import Settings
 from ingest.status import Decision, Entry, decide_statuses
 
@@ -143,8 +143,8 @@ def _to_parse(receipts: list[Receipt], records: dict[str, Parsed | None], wanted
             continue
         if not every_unit:
             try:
-                identity = route_file(settings.archive / receipt.archived_name, receipt.file_name, receipt.sha256,
-                                      settings, reference, remember=True)
+                identity = route_unparsed(settings.archive / receipt.archived_name, receipt.file_name,
+                                          receipt.sha256, settings, reference, remember=True)
             except SubmissionError:
                 identity = None
             if identity is not None and identity.unit_code not in wanted:

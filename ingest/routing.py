@@ -14,21 +14,27 @@ from ingest.submission import identify_file
 from ingest.title import Identity
 
 
-def route_file(path: Path, file_name: str, sha256: str, settings: Settings, reference: Reference, *,
-               remember: bool = False) -> Identity:
-    """The unit and as-of date of the file at ``path``: what parsing its content found, if it was parsed, else what
-    identifying it found before (under this parser version), else its title block or file name. Raises
-    SubmissionError when none tells.
+def route_file(path: Path, file_name: str, sha256: str, settings: Settings, reference: Reference) -> Identity:
+    """The unit and as-of date of the file at ``path``: what parsing its content found, if it was parsed (under this
+    parser version), else ``route_unparsed``'s. Raises SubmissionError when none tells. Reads only: the inbox
+    sensor's way."""
+    record = load_parsed(settings.parsed, sha256, lake.parser_version(settings.seeds))
+    if record is not None and record.unit_code is not None:
+        return Identity(record.unit_code, record.as_of)
+    if record is not None:  # parsed, and no unit found: refused as a whole
+        raise SubmissionError(record.error_code, record.error_message)
+    return route_unparsed(path, file_name, sha256, settings, reference)
+
+
+def route_unparsed(path: Path, file_name: str, sha256: str, settings: Settings, reference: Reference, *,
+                   remember: bool = False) -> Identity:
+    """The unit and as-of date of a file without a parse record of this parser version: what identifying it found
+    before, else its title block or file name. Raises SubmissionError when neither tells.
 
     ``remember``: keep what identifying found for the next run (a run does; the sensor only reads). A run for other
     units leaves the file unparsed, and after an upgrade every partition run would otherwise open every archived
     file again, until the nightly run parses them."""
     version = lake.parser_version(settings.seeds)
-    record = load_parsed(settings.parsed, sha256, version)
-    if record is not None and record.unit_code is not None:
-        return Identity(record.unit_code, record.as_of)
-    if record is not None:  # parsed, and no unit found: refused as a whole
-        raise SubmissionError(record.error_code, record.error_message)
     if route := load_route(settings.parsed, sha256, version):
         return Identity(*route)
     identity = identify_file(path, file_name, reference, settings)
