@@ -175,8 +175,10 @@ def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
     DECIMAL and HUGEINT (sums of integers) would reach pandas as Python Decimal objects, which GX's numeric metrics do
     not handle; the checks need no more precision than a double gives. GX compares values row by row in Python
     unless a number column is int64 or float64 (``expect_column_values_to_be_between``), and Arrow-backed strings
-    are slow to filter, so text columns with few distinct values (codes) become categories. Dates stay dates
-    (datetime64), not millions of Python objects.
+    are slow to filter, so text columns with few distinct values (codes) become categories. Text columns with many
+    (person keys) become Python strings: pandas hashes those as they are, where it would first dictionary-encode
+    Arrow-backed ones (a copy of every distinct value) for GX's uniqueness check. Dates stay dates (datetime64), not
+    millions of Python objects.
     """
     table = warehouse.arrow(query)
     for i, field in enumerate(table.schema):
@@ -190,12 +192,15 @@ def _read_frame(warehouse: Warehouse, query: str) -> pd.DataFrame:
             if sum(len(chunk.dictionary) for chunk in encoded.chunks) * FEW_VALUES_SHARE < max(len(table), 1):
                 table = table.set_column(i, field.name, encoded)
     dates = [f.name for f in table.schema if pa.types.is_date(f.type)]
+    texts = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     # Each Arrow column is freed once it is converted, so the rows are not held twice (the gate's frame is the run
     # process's largest allocation).
     frame = table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
     del table
     # Arrow's allocator keeps what the conversion freed for Arrow's next use, and GX works in pandas: give it back.
     pa.default_memory_pool().release_unused()
+    for name in texts:
+        frame[name] = frame[name].astype(object)
     frame.attrs["date_columns"] = dates
     return frame
 

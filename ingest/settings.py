@@ -171,7 +171,7 @@ def load_settings(
         max_rows=int(_number(env, "CADRE_MAX_ROWS", "300000", int)),
         max_columns=int(_number(env, "CADRE_MAX_COLUMNS", "200", int)),
         max_cells=int(_number(env, "CADRE_MAX_CELLS", "5000000", int)),
-        duckdb_memory_limit=env.get("CADRE_DUCKDB_MEMORY_LIMIT") or "1GB",
+        duckdb_memory_limit=env.get("CADRE_DUCKDB_MEMORY_LIMIT") or "768MB",
         log_level=env.get("CADRE_LOG_LEVEL") or "INFO",
         lock_timeout_seconds=_number(env, "CADRE_LOCK_TIMEOUT_SECONDS", "3600", float),
         share_with_group=_flag(env, "CADRE_SHARE_WITH_GROUP"),
