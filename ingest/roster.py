@@ -82,13 +82,13 @@ def require_calculated_formulas(header: Header) -> None:
     )
 
 
-def _role_cells(index: int, sheet: int, header: Header, as_of: date, limits: dict[str, int]) -> pl.DataFrame:
-    """A roster sheet's data rows as one text column per role (null where the sheet lacks it), ``clipped`` to the
-    roles' ``limits``, and what the rules need to know of its sheet: the as-of date, whether birth dates are split
-    into Nam/Nữ columns, and whether that pair must be read again (another birth column told the people rows
-    apart)."""
+def _role_cells(index: int, sheet: int, header: Header, as_of: date) -> pl.LazyFrame:
+    """A roster sheet's data rows as one text column per role (null where the sheet lacks it), and what the rules
+    need to know of its sheet: the as-of date, whether birth dates are split into Nam/Nữ columns, and whether that
+    pair must be read again (another birth column told the people rows apart). Lazy: a batch's sheets are collected
+    together (polars' fixed cost is per query, and a commune sheet has a few dozen rows)."""
     split = header.birth_male is not None
-    return clipped(data_rows(header).select(
+    return data_rows(header).lazy().select(
         pl.lit(index, dtype=pl.Int32).alias(ROSTER),
         pl.lit(sheet, dtype=pl.Int32).alias(SHEET),
         "source_row",
@@ -97,7 +97,7 @@ def _role_cells(index: int, sheet: int, header: Header, as_of: date, limits: dic
         pl.lit(as_of, dtype=pl.Date).alias("as_of"),
         pl.lit(split).alias("split_birth"),
         pl.lit(split and header.columns.get("birth") != header.birth_male).alias("reread_birth"),
-    ), limits)
+    )
 
 
 def _cleaned(frame: pl.DataFrame, tcvn3: bool) -> pl.DataFrame:
@@ -127,9 +127,9 @@ def _people_rows(rosters: list[Roster], reference: Reference) -> pl.DataFrame:
     people."""
     limits = _limits(reference)
     sheets = [(i, header, roster.as_of) for i, roster in enumerate(rosters) for header in roster.headers]
-    frames = [_role_cells(i, sheet, header, as_of, limits) for sheet, (i, header, as_of) in enumerate(sheets)]
+    frames = [_role_cells(i, sheet, header, as_of) for sheet, (i, header, as_of) in enumerate(sheets)]
     tcvn3 = [sheet_is_tcvn3(header.sheet.cells) for _, header, _ in sheets]
-    groups = [_cleaned(pl.concat([f for f, t in zip(frames, tcvn3) if t == flag]), flag)
+    groups = [_cleaned(clipped(pl.concat([f for f, t in zip(frames, tcvn3) if t == flag]).collect(), limits), flag)
               for flag in (False, True) if flag in tcvn3]
     frame = bounded(pl.concat(groups).sort(SHEET, maintain_order=True), limits)
     birth_date, birth_year = values.parse_birth(pl.coalesce("birth", "birth_male", "birth_female"))
