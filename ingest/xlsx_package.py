@@ -21,6 +21,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import polars as pl
+
 from ingest.xlsx_parts import (
     WORKBOOK,
     WORKBOOK_RELATIONS,
@@ -65,6 +67,24 @@ CELL_START = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*$')
 # Excel writes a formula whose result is the empty text with an empty value: that one was calculated.
 TEXT_RESULT = re.compile(rb"""(?:^|\s)t\s*=\s*["']str["']""")
 
+# A chunk this long is first screened in one pass of polars' compiled regex (a DFA, where each search above is a
+# pass of Python's matcher at every tag): when it holds nothing the fast path would look at closer, nor any cell
+# reference beyond the extent of its last filled row and its first rows' columns, only that extent is taken in.
+# For a shorter chunk, starting a polars query costs more than the searches it would spare.
+SCREENED = 1 << 16
+# The first rows of a screened chunk (up to the first row tag past this many bytes) are read cell by cell for the
+# columns, so that the screen's search for anything wider finds nothing in a regular sheet.
+SCREEN_PREFIX = 1 << 13
+# What IRREGULAR_CELL, IRREGULAR_ROW and PREFIXED_TAG find, and any formula, in polars' regex syntax: with no
+# look-around there, "not followed by a reference as Excel writes it" is spelled out character by character.
+_WHITESPACE_BUT_SPACE = r"[\t\n\r\f\v]"
+_NOT_CELL_REFERENCE = (r'(?:[^r]|$|r(?:[^=]|$|=(?:[^"]|$|"(?:[^A-Z]|$|[A-Z]+(?:[^A-Z0-9]|$|[0-9]+(?:[^0-9"]|$)))'
+                       r')))')
+_NOT_ROW_REFERENCE = r'(?:[^r]|$|r(?:[^=]|$|=(?:[^"]|$|"(?:[^0-9]|$|[0-9]+(?:[^0-9"]|$)))))'
+CLOSER_LOOK = (rf"<c(?:{_WHITESPACE_BUT_SPACE}|/|>| {_NOT_CELL_REFERENCE})"
+               rf"|<row(?:{_WHITESPACE_BUT_SPACE}|/|>| {_NOT_ROW_REFERENCE})"
+               r"|<[A-Za-z0-9_.-]+:(?:c|row)[ \t\n\r\f\v/>]|<f")
+
 
 class Uncalculated(NamedTuple):
     """The formula cells of one column (1-based) saved without their value: how many, and the first one's row."""
@@ -100,13 +120,26 @@ def _greater(text: str, first: str, last: str, leading: str) -> str:
     return "|".join(alternatives)
 
 
+def _cell_beyond(row: int, column: int) -> str:
+    """A cell start tag whose row is greater than ``row`` or whose column is greater than ``column``, in the syntax
+    both Python's and polars' regex read."""
+    rows, columns = _greater(str(row), "0", "9", "1"), _greater(column_letters(column), "A", "Z", "A")
+    return rf'<c r="(?:(?:{columns})[0-9]+|[A-Z]+0*(?:{rows}))"'
+
+
 # A reader worker meets a few thousand extents in a run: each pattern is compiled once.
 @lru_cache(maxsize=4096)
 def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
     """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
     far cheaper than reading every reference."""
-    rows, columns = _greater(str(row), "0", "9", "1"), _greater(column_letters(column), "A", "Z", "A")
-    return re.compile(rf'<c r="(?:(?:{columns})\d+|[A-Z]+0*(?:{rows}))"'.encode() + FILLED)
+    return re.compile(_cell_beyond(row, column).encode() + FILLED)
+
+
+def _plain(text: bytes, rows: int, columns: int) -> bool:
+    """Whether ``text`` holds nothing the fast path looks at closer (CLOSER_LOOK) and no cell beyond ``rows`` ×
+    ``columns``, filled or not. Tags are ASCII, so bytes that are not UTF-8 (only ever inside text) change nothing."""
+    found = pl.Series([text.decode("utf-8", "replace")]).str.contains(f"{CLOSER_LOOK}|{_cell_beyond(rows, columns)}")
+    return not found.item()
 
 
 def _last_filled_row(text: bytes) -> int:
@@ -160,6 +193,8 @@ class _Extent:
         self.cell: list | None = None
 
     def feed(self, text: bytes) -> None:
+        if len(text) >= SCREENED and self.cell is None and self._feed_screened(text):
+            return
         if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
                 or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text))):
             self._feed_tags(text)
@@ -176,7 +211,26 @@ class _Extent:
                     self._uncalculated_at(_column_number(cell[1]), int(cell[2]))
         self.rows = max(self.rows, _last_filled_row(text))
         self._widen(text)
-        # Where the next chunk goes on from, should it hold cells without a reference (empty cells count here).
+        self._count_on(text)
+
+    def _feed_screened(self, text: bytes) -> bool:
+        """Take in a long chunk of regular tags with nothing beyond the extent of its last filled row and of its
+        first rows' filled cells, if the screen (``_plain``) says so; False, with nothing taken in, if not. Every
+        filled cell then lies within that extent, and the last row's and the first rows' reach it: the extent the
+        searches would have found."""
+        cut = text.find(b"<row", SCREEN_PREFIX)
+        if cut < 0:
+            return False
+        rows = max(self.rows, _last_filled_row(text))
+        columns = max([self.columns, *(_column_number(column) for column, _ in FILLED_CELL.findall(text, 0, cut))])
+        if not _plain(text, rows, columns):
+            return False
+        self.rows, self.columns = rows, columns
+        self._count_on(text)
+        return True
+
+    def _count_on(self, text: bytes) -> None:
+        """Where the next chunk goes on from, should it hold cells without a reference (empty cells count here)."""
         self.row_tags += text.count(b"<row")
         last_row = text.rfind(b'<row r="')
         if last_row >= 0:

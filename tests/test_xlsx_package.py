@@ -7,10 +7,12 @@ chunk ends. calamine (fastexcel) on the same file is the reference.
 
 from __future__ import annotations
 
+import random
 import zipfile
 from pathlib import Path
 
 import fastexcel
+import polars as pl
 import pytest
 
 from ingest import xlsx_package, xlsx_parts
@@ -64,9 +66,16 @@ def calamine_shape(path: Path) -> tuple[int, int]:
     return loaded.shape
 
 
-@pytest.fixture(params=[300, 4096], ids=["300-byte chunks", "4 KB chunks"])
+@pytest.fixture(params=[(300, False), (4096, False), (300, True), (4096, True)],
+                ids=["300-byte chunks", "4 KB chunks", "300-byte chunks, screened", "4 KB chunks, screened"])
 def small_chunks(request, monkeypatch):
-    monkeypatch.setattr(xlsx_parts, "CHUNK", request.param)
+    """Chunks of a few hundred bytes, searched by Python's regex alone or (screened) each screened by polars' first,
+    from its first rows on, as chunks of a real sheet are."""
+    chunk, screened = request.param
+    monkeypatch.setattr(xlsx_parts, "CHUNK", chunk)
+    if screened:
+        monkeypatch.setattr(xlsx_package, "SCREENED", 0)
+        monkeypatch.setattr(xlsx_package, "SCREEN_PREFIX", 64)
 
 
 def measured(path: Path) -> tuple[int, int]:
@@ -112,6 +121,22 @@ def test_cells_without_references_after_regular_chunks_count_on_from_the_last_on
     reached = measured(path)
     assert reached[0] >= 81 and reached[1] >= 6
     assert calamine_shape(path)[0] <= reached[0] and calamine_shape(path)[1] <= reached[1]
+
+
+def test_the_screen_finds_exactly_what_the_searches_would_look_at_closer():
+    # Tag soup from the pieces the searches tell apart: cell and row tags with and without references as Excel
+    # writes them, other whitespace, prefixes, formulas, a chunk's end anywhere.
+    pieces = ["<c", "<row", "<col", " r=", '"', "A", "AB", "a", "1", "07", ">", "/", "/>", " ", "\t", "\n", "x:",
+              "<x:c", ":row", "<f", "<v>", "</c>", ' s="1"', "<", "=", "r", "é"]
+    rng = random.Random(457)
+    texts = ["".join(rng.choices(pieces, k=rng.randint(1, 9))) for _ in range(20_000)]
+    texts += ['<c r="A1">', '<row r="12" spans="1:3">', '<c r="AB12" s="1"/>', "<cols><col min=\"1\"/>"]
+    searched = [bool(xlsx_package.IRREGULAR_CELL.search(raw) or xlsx_package.IRREGULAR_ROW.search(raw)
+                     or xlsx_package.PREFIXED_TAG.search(raw) or xlsx_package.FORMULA in raw)
+                for raw in (text.encode() for text in texts)]
+    screened = pl.Series(texts).str.contains(xlsx_package.CLOSER_LOOK).to_list()
+    assert [t for t, a, b in zip(texts, searched, screened) if a != b] == []
+    assert 0.2 < sum(searched) / len(searched) < 0.95  # both verdicts are met often
 
 
 # --- formula cells saved without their value ------------------------------------------------------------------
