@@ -75,8 +75,8 @@ SCREENED = 1 << 16
 # The first rows of a screened chunk (up to the first row tag past this many bytes) are read cell by cell for the
 # columns, so that the screen's search for anything wider finds nothing in a regular sheet.
 SCREEN_PREFIX = 1 << 13
-# What IRREGULAR_CELL, IRREGULAR_ROW and PREFIXED_TAG find, and any formula, in polars' regex syntax: with no
-# look-around there, "not followed by a reference as Excel writes it" is spelled out character by character.
+# What ``irregular`` finds, and any formula, in polars' regex syntax: with no look-around there, "not followed by a
+# reference as Excel writes it" is spelled out character by character.
 _WHITESPACE_BUT_SPACE = r"[\t\n\r\f\v]"
 _NOT_CELL_REFERENCE = (r'(?:[^r]|$|r(?:[^=]|$|=(?:[^"]|$|"(?:[^A-Z]|$|[A-Z]+(?:[^A-Z0-9]|$|[0-9]+(?:[^0-9"]|$)))'
                        r')))')
@@ -133,6 +133,12 @@ def _filled_cell_beyond(row: int, column: int) -> re.Pattern:
     """A filled cell whose row is greater than ``row`` or whose column is greater than ``column``: one search,
     far cheaper than reading every reference."""
     return re.compile(_cell_beyond(row, column).encode() + FILLED)
+
+
+def irregular(text: bytes) -> bool:
+    """Whether a chunk holds a row or cell tag the fast path cannot read (so it is read tag by tag)."""
+    return bool(IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
+                or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text)))
 
 
 def _plain(text: bytes, rows: int, columns: int) -> bool:
@@ -195,8 +201,7 @@ class _Extent:
     def feed(self, text: bytes) -> None:
         if len(text) >= SCREENED and self.cell is None and self._feed_screened(text):
             return
-        if (IRREGULAR_CELL.search(text) or IRREGULAR_ROW.search(text)
-                or (PREFIXED_NAME.search(text) and PREFIXED_TAG.search(text))):
+        if irregular(text):
             self._feed_tags(text)
             return
         if self.cell is not None:  # a cell of prefixed tags goes on in this chunk, up to the next cell or row
