@@ -44,6 +44,21 @@ def write_atomically(path: Path, content: bytes) -> None:
     _write_atomically(path, lambda target: target.write(content))
 
 
+def link_atomically(source: Path, path: Path) -> None:
+    """Give ``path`` the content of ``source`` as a second name of the same file (a hard link, renamed over
+    ``path``): no file to allocate and nothing to flush, which on ext4 costs several times less than writing one.
+    Only for a ``source`` never changed in place (every file here is replaced, not rewritten). Raises OSError where
+    that is not possible (a file system without hard links, ``source`` gone or at its file system's link limit)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary_beside(path)
+    os.link(source, temporary)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _temporary_beside(path: Path) -> Path:
     """A name no other writer uses: a run killed mid-write leaves a stray temporary file, never a clash."""
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")

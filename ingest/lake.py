@@ -6,6 +6,7 @@ by ``submissions.status``. Every write replaces a whole file atomically, so dbt 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 from datetime import date
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.files import write_atomically, write_parquet_atomically
+from ingest.files import link_atomically, write_atomically, write_parquet_atomically
 
 KEYS = {"submission_sha256": pl.String, "unit_code": pl.String, "as_of_date": pl.Date}
 SCHEMAS = {
@@ -75,16 +76,36 @@ def _empty_parquet(table: str) -> bytes:
 
 
 def write_rows(lake: Path, unit_code: str, sha256: str, as_of: date, tables: dict[str, pl.DataFrame]) -> None:
-    """The parsed rows of one submission, one file per table (most submissions have no training or rejected rows:
-    their file is the table's empty one, never serialised again)."""
+    """The parsed rows of one submission, one file per table. Most submissions have no training or rejected rows:
+    their file is then another name of the table's empty file (``_write_empty``)."""
     keys = {"submission_sha256": sha256, "unit_code": unit_code, "as_of_date": as_of}
     for table in ROW_TABLES:
         path = unit_folder(lake, table, unit_code) / f"{sha256}.parquet"
         frame = tables.get(table)
         if frame is None or frame.is_empty():
-            write_atomically(path, _empty_parquet(table))
+            _write_empty(lake, table, path)
         else:
             write_parquet_atomically(conform(frame, table, keys), path)
+
+
+def _empty_file(lake: Path, table: str) -> Path:
+    return unit_folder(lake, table, "none") / "empty.parquet"
+
+
+def _write_empty(lake: Path, table: str, path: Path) -> None:
+    """``path`` as a hard link to the table's empty file (which ``ensure_tables`` keeps current): thousands of small
+    submissions a run otherwise create as many files with the same bytes. If that file is gone or has as many links
+    as its file system allows, it is written anew (the files linked before keep the old one); where no link can be
+    made, ``path`` is written."""
+    try:
+        link_atomically(_empty_file(lake, table), path)
+        return
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.EMLINK):
+            write_atomically(path, _empty_parquet(table))
+            return
+    write_atomically(_empty_file(lake, table), _empty_parquet(table))
+    link_atomically(_empty_file(lake, table), path)
 
 
 def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
@@ -93,8 +114,13 @@ def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
 
 
 def ensure_tables(lake: Path) -> None:
-    """An empty file with the schema per table, so dbt's globs match before any district has reported."""
+    """An empty file with the schema per table, so dbt's globs match before any unit has reported; rewritten when
+    its bytes are not the current schema's, since empty submissions are linked to it."""
     for table in SCHEMAS:
-        path = unit_folder(lake, table, "none") / "empty.parquet"
-        if not path.exists():
+        path = _empty_file(lake, table)
+        try:
+            current = path.read_bytes() == _empty_parquet(table)
+        except FileNotFoundError:
+            current = False
+        if not current:
             write_atomically(path, _empty_parquet(table))

@@ -72,8 +72,9 @@ TEXT_RESULT = re.compile(rb"""(?:^|\s)t\s*=\s*["']str["']""")
 # reference beyond the extent of its last filled row and its first rows' columns, only that extent is taken in.
 # For a shorter chunk, starting a polars query costs more than the searches it would spare.
 SCREENED = 1 << 16
-# The first rows of a screened chunk (up to the first row tag past this many bytes) are read cell by cell for the
-# columns, so that the screen's search for anything wider finds nothing in a regular sheet.
+# The first rows of a chunk (up to the first row tag past this many bytes) are read cell by cell for the columns,
+# so that the search for anything wider (the screen's, or the one of a chunk not screened) finds nothing in a
+# regular sheet.
 SCREEN_PREFIX = 1 << 13
 # What ``irregular`` finds, and any formula, in polars' regex syntax: with no look-around there, "not followed by a
 # reference as Excel writes it" is spelled out character by character.
@@ -158,6 +159,13 @@ def _last_filled_row(text: bytes) -> int:
     return 0
 
 
+def _first_rows_columns(text: bytes, columns: int, cut: int) -> int:
+    """``columns``, or the last column of a filled cell in ``text[:cut]`` if it is greater: the header rows' width,
+    read cell by cell, so that one search for a cell beyond the extent (one pattern to compile per extent) finds
+    only cells out of order, instead of one search and one pattern per header column."""
+    return max([columns, *(_column_number(column) for column, _ in FILLED_CELL.findall(text, 0, cut))])
+
+
 def column_letters(number: int) -> str:
     """A spreadsheet column's letters: 1 → A, 27 → AA."""
     letters = ""
@@ -215,6 +223,8 @@ class _Extent:
                 if cell and not (formula[1] and TEXT_RESULT.search(cell[3])):
                     self._uncalculated_at(_column_number(cell[1]), int(cell[2]))
         self.rows = max(self.rows, _last_filled_row(text))
+        cut = text.find(b"<row", SCREEN_PREFIX)
+        self.columns = _first_rows_columns(text, self.columns, len(text) if cut < 0 else cut)
         self._widen(text)
         self._count_on(text)
 
@@ -227,7 +237,7 @@ class _Extent:
         if cut < 0:
             return False
         rows = max(self.rows, _last_filled_row(text))
-        columns = max([self.columns, *(_column_number(column) for column, _ in FILLED_CELL.findall(text, 0, cut))])
+        columns = _first_rows_columns(text, self.columns, cut)
         if not _plain(text, rows, columns):
             return False
         self.rows, self.columns = rows, columns

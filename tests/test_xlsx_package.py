@@ -107,6 +107,15 @@ def test_many_cells_out_of_order_are_all_read(small_chunks, tmp_path):
                                                                  2 * xlsx_package.MAX_WIDENINGS + 1)
 
 
+def test_a_small_roster_of_a_row_count_not_seen_before_needs_one_search_pattern(tmp_path):
+    # A commune roster is one chunk; each row count is a new extent. Widening column by column across its header
+    # compiled a pattern per column, thousands a run.
+    path = write_sheet(tmp_path / "roster.xlsx", grid(41, 15))
+    xlsx_package._filled_cell_beyond.cache_clear()
+    assert measured(path) == calamine_shape(path) == (41, 15)
+    assert xlsx_package._filled_cell_beyond.cache_info().misses == 1
+
+
 def test_formatted_empty_cells_below_and_beside_the_data_reach_nothing(small_chunks, tmp_path):
     rows = [(r, cells + [cell(r, 30, filled=False)]) for r, cells in grid(60, 4)]
     rows += [(r, [cell(r, c, filled=False) for c in range(1, 5)]) for r in range(61, 400)]
