@@ -49,14 +49,7 @@ def link_atomically(source: Path, path: Path) -> None:
     ``path``): no file to allocate and nothing to flush, which on ext4 costs several times less than writing one.
     Only for a ``source`` never changed in place (every file here is replaced, not rewritten). Raises OSError where
     that is not possible (a file system without hard links, ``source`` gone or at its file system's link limit)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_beside(path)
-    os.link(source, temporary)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _rename_over(path, lambda temporary: os.link(source, temporary))
 
 
 def _temporary_beside(path: Path) -> Path:
@@ -64,20 +57,31 @@ def _temporary_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
-def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def _rename_over(path: Path, create: Callable[[Path], object]) -> None:
+    """Make a file beside ``path`` (``create`` is given its name), then rename it over ``path``; if anything fails
+    after it was made, it is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = _temporary_beside(path)
-    # Not mkstemp: it creates files 0600 whatever the umask, which a group-shared warehouse must not get.
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        create(temporary)
+        os.replace(temporary, path)
+    except FileExistsError:  # the name was another writer's (``create`` never reuses one): not ours to remove
+        raise
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    def create(temporary: Path) -> None:
+        # Not mkstemp: it creates files 0600 whatever the umask, which a group-shared warehouse must not get.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    _rename_over(path, create)
 
 
 def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:

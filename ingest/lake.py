@@ -97,15 +97,15 @@ def _write_empty(lake: Path, table: str, path: Path) -> None:
     submissions a run otherwise create as many files with the same bytes. If that file is gone or has as many links
     as its file system allows, it is written anew (the files linked before keep the old one); where no link can be
     made, ``path`` is written."""
+    empty = _empty_file(lake, table)
     try:
-        link_atomically(_empty_file(lake, table), path)
-        return
+        link_atomically(empty, path)
     except OSError as error:
-        if error.errno not in (errno.ENOENT, errno.EMLINK):
+        if error.errno in (errno.ENOENT, errno.EMLINK):
+            write_atomically(empty, _empty_parquet(table))
+            link_atomically(empty, path)
+        else:
             write_atomically(path, _empty_parquet(table))
-            return
-    write_atomically(_empty_file(lake, table), _empty_parquet(table))
-    link_atomically(_empty_file(lake, table), path)
 
 
 def write_submissions(lake: Path, unit_code: str, rows: list[dict]) -> None:
