@@ -1,11 +1,12 @@
 """The published tables' contract, as the dbt project states it, carried into the release so that it describes itself.
 
 The dbt project is the contract's one home (``dbt_project/models/marts/_marts__models.yml``): each mart's description
-and its columns' descriptions, and the tests that say which columns are never NULL (``not_null_columns``,
-``not_null``) and which columns identify a row (``unique_combination_of_columns``, ``unique``). This module reads
-them from the manifest of the dbt run that built the working warehouse, never from a copy, and turns them into the
-release's DuckDB comments, NOT NULL and PRIMARY KEY constraints, and its Parquet files' key-value metadata; and
-reads them back from a built release, for the copy of it on PostgreSQL (``publishing.postgres``).
+and its columns' descriptions, and the tests that say which columns are never NULL (``not_null``, a ``rules``
+test's ``not_null``: dbt_project/tests/generic/rules.sql) and which columns identify a row
+(``unique_combination_of_columns``, ``unique``, a ``rules`` test's ``unique``). This module reads them from the
+manifest of the dbt run that built the working warehouse, never from a copy, and turns them into the release's
+DuckDB comments, NOT NULL and PRIMARY KEY constraints, and its Parquet files' key-value metadata; and reads them back
+from a built release, for the copy of it on PostgreSQL (``publishing.postgres``).
 
 Only a test that holds for every row is a constraint: one with a ``where`` holds for some rows, and one of severity
 ``warn`` does not stop publication, so a row may break it and the release must still be built.
@@ -21,8 +22,9 @@ from pathlib import Path
 
 import duckdb
 
-NOT_NULL_TESTS = {"not_null_columns": "column_names", "not_null": "column_name"}
+NOT_NULL_TESTS = {"not_null": "column_name"}
 KEY_TESTS = {"unique_combination_of_columns": "combination_of_columns", "unique": "column_name"}
+RULES_TEST = "rules"  # many rules of one table in one test: its not_null columns, its unique keys (column lists)
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ def _one_line(text: str) -> str:
 
 def _contract(model: dict, tests: list[dict]) -> TableContract:
     columns = {name: _one_line(column["description"]) for name, column in model["columns"].items()}
+    rules = [t["kwargs"] for t in tests if t["name"] == RULES_TEST]
     not_null = {c for t in tests if t["name"] in NOT_NULL_TESTS for c in _columns_named(t, NOT_NULL_TESTS[t["name"]])}
+    not_null |= {c for r in rules for c in r.get("not_null", [])}
     keys = [_columns_named(t, KEY_TESTS[t["name"]]) for t in tests if t["name"] in KEY_TESTS]
+    keys += [tuple(key) for r in rules for key in r.get("unique", [])]
     # A primary key makes its columns NOT NULL: only a key whose columns the contract already says are never NULL.
     # Of several, the narrowest, so the choice does not depend on the order tests happen to be listed in.
     keys = sorted((k for k in keys if set(k) <= not_null), key=lambda k: (len(k), k))

@@ -25,7 +25,7 @@ def manifest(tmp_path):
                 "description": "Reporting units\n(Danh mục đơn vị).\n",
                 "columns": {"unit_code": {"description": "GSO code."}, "unit_name": {"description": "It's the name."},
                             "parent_code": {"description": "The province's code."}}},
-        "test.a": _test("not_null_columns", {"column_names": ["unit_code"]}),
+        "test.a": _test("rules", {"not_null": ["unit_code"]}),
         "test.b": _test("not_null", {"column_name": "unit_name"}),
         "test.c": _test("not_null", {"column_name": "parent_code"}, where="unit_level <> 'province'"),
         "test.d": _test("not_null", {"column_name": "parent_code"}, severity="warn"),
@@ -65,3 +65,20 @@ def test_descriptions_become_one_line_comments_and_the_constraints_hold(manifest
 def test_a_relation_dbt_does_not_describe_is_refused(manifest):
     with pytest.raises(KeyError):
         read_contract(manifest, ["units", "people"])
+
+
+def test_a_rules_tests_not_null_columns_and_keys_are_constraints_as_the_single_tests_are(tmp_path):
+    rules = {"not_null": ["unit_code", "unit_name"], "unique": [["unit_code", "unit_name"], ["unit_code"]],
+             "relationships": [{"column": "parent_code", "to": "ref('units')", "field": "unit_code"}]}
+    nodes = {
+        MODEL: {"resource_type": "model", "unique_id": MODEL, "alias": "units", "description": "Units.",
+                "columns": {"unit_code": {"description": "GSO code."}, "unit_name": {"description": "Name."},
+                            "parent_code": {"description": "Province."}}},
+        "test.a": _test("rules", rules),
+        "test.b": _test("rules", {"not_null": ["parent_code"]}, severity="warn"),
+    }
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+    contract = read_contract(path, ["units"])["units"]
+    assert contract.not_null == ("unit_code", "unit_name")
+    assert contract.primary_key == ("unit_code",)

@@ -344,16 +344,44 @@ def test_docs_generate_documents_every_built_column(warehouse: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_null_in_a_required_column_fails_the_models_not_null_test_naming_it(warehouse: Path, tmp_path: Path) -> None:
+def test_a_null_in_a_required_column_fails_the_models_rules_test_naming_it(warehouse: Path, tmp_path: Path) -> None:
     copy = tmp_path / "warehouse"
     shutil.copytree(warehouse, copy)
     with duckdb.connect(str(copy / "work" / "warehouse.duckdb")) as con:
         con.execute("update int_memberships set is_female = null where person_key = (select min(person_key) "
                     "from int_memberships where body_code = 'party_committee') and body_code = 'party_committee'")
-    result = run_dbt(copy, "test", "--select", "int_memberships,test_name:not_null_columns", succeeds=False)
-    assert "Failure in test int_memberships_not_null_columns" in result.stdout, result.stdout[-3000:]
+    result = run_dbt(copy, "test", "--select", "int_memberships_rules", succeeds=False)
+    assert "Failure in test int_memberships_rules" in result.stdout, result.stdout[-3000:]
     assert "Got 1 result, configured to fail if != 0" in result.stdout
-    run_dbt(copy, "test", "--select", "int_accepted_submissions,test_name:not_null_columns")
+    compiled = next((copy / "target" / "compiled").rglob("int_memberships_rules.sql")).read_text(encoding="utf-8")
+    nulls = query(copy, "select count(*) from int_memberships where is_female is null")[0][0]
+    assert nulls > 0 and query(copy, compiled) == [("not null: is_female", nulls)]
+    run_dbt(copy, "test", "--select", "int_accepted_submissions_rules")
+
+
+@pytest.mark.slow
+def test_a_tables_rules_test_fails_with_each_broken_rule_and_how_many_rows_break_it(warehouse: Path,
+                                                                                     tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    with duckdb.connect(str(copy / "work" / "warehouse.duckdb")) as con:
+        con.execute("insert into seed_units select * from seed_units where unit_code = '178'")
+        con.execute("update seed_units set unit_level = 'hamlet' where unit_code = '180'")
+        con.execute("update seed_units set unit_type = 'thôn' where unit_code = '181'")
+        con.execute("update seed_units set parent_code = '99' where unit_code = '182'")
+        con.execute("update seed_units set short_name = null where unit_code in ('183', '184')")
+    result = run_dbt(copy, "test", "--select", "units_rules", succeeds=False)
+    assert "Failure in test units_rules" in result.stdout, result.stdout[-3000:]
+    assert "Got 5 results, configured to fail if != 0" in result.stdout
+    compiled = next((copy / "target" / "compiled").rglob("units_rules.sql")).read_text(encoding="utf-8")
+    assert sorted(query(copy, compiled)) == [
+        ("accepted values: unit_level", 1),
+        ("not null: short_name", 2),
+        ("relationship: parent_code → seed_units.unit_code", 1),
+        ("relationship: unit_type → unit_types.unit_type", 1),
+        ("unique: unit_code", 2),
+    ]
+    run_dbt(copy, "test", "--select", "unit_types_rules")
 
 
 REBUILT_PER_UNIT = ("stg_memberships", "stg_rejected_rows", "stg_training", "int_memberships",

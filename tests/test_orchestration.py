@@ -107,13 +107,18 @@ def test_every_great_expectations_suite_is_a_blocking_check_on_its_model(graph):
 
 def test_every_asset_check_says_what_it_checks_vietnamese_first(graph):
     described = {key: graph.get_check_spec(key).description for key in graph.asset_check_keys}
-    assert len(described) > 100 and not [key for key, text in described.items() if not text]
+    assert described and not [key for key, text in described.items() if not text]
     assert all(" / " in text for text in described.values())  # Vietnamese, then English
-    not_null = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "units_not_null_columns")
-    assert described[not_null].startswith("Không cột nào có giá trị rỗng: unit_code, ")
-    unit_type = dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "relationships_units_unit_type__unit_type__ref_unit_types_")
-    assert described[unit_type] == ("Mỗi unit_type đều có trong unit_types.unit_type / every unit_type exists in "
-                                    "unit_types.unit_type")
+    units = described[dg.AssetCheckKey(dg.AssetKey(["seed_units"]), "units_rules")]
+    vietnamese, english = units.split(" / ")
+    assert vietnamese.startswith("Mọi quy tắc của bảng: Không cột nào có giá trị rỗng: unit_code, ")
+    assert "; Mỗi giá trị của unit_code chỉ có ở một dòng; " in vietnamese
+    assert "; Mỗi unit_type đều có trong unit_types.unit_type; " in vietnamese
+    assert english.startswith("every rule of the table: none of these columns is NULL: unit_code, ")
+    assert english.endswith("; every parent_code exists in units.unit_code")
+    lineage = described[dg.AssetCheckKey(dg.AssetKey(["seed_unit_lineage"]), "unit_lineage_rules")]
+    assert "; one row per (unit_code, former_unit_level, former_unit_name); " in lineage
+    assert lineage.endswith("every row satisfies (former_unit_level = 'district') = (former_unit_code is not null)")
     rollup = dg.AssetCheckKey(dg.AssetKey(["indicators"]), "assert_province_indicators_sum_unit_rows")
     assert described[rollup].startswith("Dòng toàn tỉnh của indicators là tổng tử số và mẫu số")
 
