@@ -1,7 +1,8 @@
 {#- Every rule a table's rows must keep, as one dbt node: its required columns, its keys, the values its codes may
-    take, the rows they must find in other tables and its row-wise expressions. dbt spends 30-50 ms of its own
+    take, the rows they must find in other tables and its row-wise expressions. dbt spends the same time of its own
     Python on each node whatever the data, so a table with seven rules is checked in one node instead of seven; the
-    column-wise rules share one scan. A broken rule is one row: what it says and how many rows break it.
+    column-wise rules share one scan (docs/performance.md, 3 Dec). A broken rule is one row: what it says and how
+    many rows break it.
 
     not_null: columns that hold no NULL.
     unique: keys, each a list of columns (one column: a one-item list) no two rows share; NULLs count as values, as
