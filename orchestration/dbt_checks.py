@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from publishing.contract import RULES_TEST
+
 KINDS_FILE = Path(__file__).with_name("dbt_test_kinds.csv")
 REF = re.compile(r"""ref\(\s*['"](\w+)['"]\s*\)""")
 NOT_BLOCKING = " (cảnh báo, không chặn công bố / a warning: does not block publishing)"
@@ -57,7 +59,7 @@ def _words(kind: str, arguments: Mapping[str, Any]) -> tuple[str, str] | None:
     words = _kinds().get(kind)
     if words is None:
         return None
-    if kind == "rules":
+    if kind == RULES_TEST:
         parts = [_words(rule, rule_arguments) for rule, rule_arguments in _rules(arguments)]
         arguments = {"rules_vi": "; ".join(vi for vi, _ in parts), "rules_en": "; ".join(en for _, en in parts)}
     else:
