@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 
-from ingest import lake
+from ingest import lake, reader_process
 from ingest.errors import Refused
 from ingest.feedback import feedback_workbook
 from ingest.files import write_atomically
@@ -103,6 +103,12 @@ def _workers(files: int) -> int:
     return min(len(os.sched_getaffinity(0)), files) if files >= PARALLEL_FROM_FILES else 0
 
 
+def reader_pool(workers: int) -> ProcessPoolExecutor:
+    """The reader worker processes: new interpreters (nothing of the run's state is forked into them), each set up
+    for reading before it loads polars (``ingest.reader_process``)."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=reader_process.prepare)
+
+
 def _line(receipt: Receipt, record: Parsed) -> str:
     where = f"unit {record.unit_code}, as of {record.as_of_date}" if record.unit_code else "unit not identified"
     problem = f" — refused: {record.error_code}" if record.error_code else ""
@@ -128,7 +134,7 @@ def parse_files(receipts: list[Receipt], settings: Settings, wanted: set[str], l
 
     if workers > 1:
         try:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            with reader_pool(workers) as pool:
                 for batch in pool.map(parse, _batches(receipts, workers)):
                     lines = []
                     for record in batch:

@@ -3,6 +3,7 @@ reader workers of ingest.parsing do — give exactly the rows each file gives on
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -144,6 +145,20 @@ def test_many_new_files_go_through_the_reader_workers_in_batches_and_land_as_rea
         "read 183_2020-10-15.xlsx: unit 183, as of 2020-10-15 — refused: not_a_spreadsheet"]
     assert not [line for line in text if "died" in line or "identifying" in line]
     assert _landed_as_read_alone(settings, tmp_path / "alone") == files - 1
+
+
+def _polars_here() -> tuple[int, str]:
+    return pl.thread_pool_size(), os.environ["_RJEM_MALLOC_CONF"]
+
+
+def test_a_reader_worker_runs_polars_on_one_thread_and_keeps_the_memory_it_frees():
+    # This module imports polars when a worker unpickles the task, as ingest.parsing does.
+    with parsing.reader_pool(2) as pool:
+        threads, allocator = pool.submit(_polars_here).result()
+    assert threads == 1
+    # polars puts its own settings first; the last of an option's values is the one jemalloc keeps.
+    assert allocator.split(",")[-2:] == ["dirty_decay_ms:-1", "muzzy_decay_ms:-1"]
+    assert "dirty_decay_ms:-1" not in os.environ.get("_RJEM_MALLOC_CONF", "")  # the parent's is its own
 
 
 def test_a_few_new_files_are_read_as_one_batch_here_naming_each_before_it_is_opened(tmp_path):

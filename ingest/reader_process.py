@@ -1,0 +1,26 @@
+"""How a reader worker process (``ingest.parsing``) is set up, before it imports polars.
+
+There is one reader per core, so polars' own thread pool in each would only make the readers take cores from each
+other. And a reader frees every file's cells and then takes as much memory again for the next file: polars'
+allocator (jemalloc) would hand the freed pages back to the kernel a few seconds later, and each page taken back
+costs a page fault, so a reader keeps them; it lives only as long as its batch of files (docs/performance.md).
+
+Both settings are read once, when polars loads, so they have to be in the environment before it does: this module
+imports nothing that loads polars, and ``prepare`` is the pool's initializer, which runs in the new process before the
+first task (whose function is in ``ingest.parsing``) is unpickled.
+"""
+
+from __future__ import annotations
+
+import os
+
+ENVIRONMENT = {
+    "POLARS_MAX_THREADS": "1",
+    # polars' build already sets background_thread:true; these two are added to it.
+    "_RJEM_MALLOC_CONF": "dirty_decay_ms:-1,muzzy_decay_ms:-1",
+}
+
+
+def prepare() -> None:
+    """Set the reader's environment (a process's own: the parent's is not changed)."""
+    os.environ.update(ENVIRONMENT)
