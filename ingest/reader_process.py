@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 
-ENVIRONMENT = {
-    "POLARS_MAX_THREADS": "1",
-    # polars' build already sets background_thread:true; these two are added to it.
-    "_RJEM_MALLOC_CONF": "dirty_decay_ms:-1,muzzy_decay_ms:-1",
-}
+THREADS = "1"
+# Appended to whatever the environment already says (an operator's own options stay); polars puts its defaults
+# before it when it loads, and of two values of one option jemalloc keeps the last.
+KEEP_FREED_PAGES = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
 
 
 def prepare() -> None:
     """Set the reader's environment (a process's own: the parent's is not changed)."""
-    os.environ.update(ENVIRONMENT)
+    os.environ["POLARS_MAX_THREADS"] = THREADS
+    os.environ["_RJEM_MALLOC_CONF"] = ",".join(filter(None, [os.environ.get("_RJEM_MALLOC_CONF"), KEEP_FREED_PAGES]))
