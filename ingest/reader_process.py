@@ -2,8 +2,9 @@
 
 There is one reader per core, so polars' own thread pool in each would only make the readers take cores from each
 other. And a reader frees every file's cells and then takes as much memory again for the next file: polars'
-allocator (jemalloc) would hand the freed pages back to the kernel a few seconds later, and each page taken back
-costs a page fault, so a reader keeps them; it lives only as long as its batch of files (docs/performance.md).
+allocator (jemalloc) would hand the freed pages back to the kernel half a second later (polars' own setting), and
+each page taken back costs a page fault, so a reader keeps them; it lives only as long as the lake step that started
+it (docs/performance.md).
 
 Both settings are read once, when polars loads, so they have to be in the environment before it does: this module
 imports nothing that loads polars, and ``prepare`` is the pool's initializer, which runs in the new process before the
